@@ -1,0 +1,1 @@
+"""coffeechat's data layer: records, rules, dates, persistence, import/export. No Textual."""

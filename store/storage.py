@@ -1,0 +1,206 @@
+"""A TinyDB storage that never leaves a half-written file behind.
+
+TinyDB's stock JSONStorage truncates the file and writes it again in place, so a
+crash in the middle of a write loses the database. This storage writes a temporary
+file in the same folder, fsyncs it, renames it over the database and fsyncs the
+folder. It keeps the last state it read or wrote in memory and reads the file again
+only when its stat says another process has written it since.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import orjson
+from tinydb.storages import Storage
+
+from store.errors import StoreError
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+BACKUP_DAYS = 7
+_ENCODE_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def backup_folder(path: Path) -> Path:
+    return path.with_name(path.stem + "-backups")
+
+
+def newest_backup(path: Path) -> Path | None:
+    folder = backup_folder(path)
+    try:
+        backups = sorted(folder.glob("*.json"))
+    except OSError:
+        return None
+    return backups[-1] if backups else None
+
+
+def bad_file(path: Path, problem: str) -> StoreError:
+    """The one-line message for a database that cannot be used as it is."""
+    backup = newest_backup(path)
+    hint = (
+        f"the newest backup is {backup}; copy it over the file to go back to it"
+        if backup
+        else "move it aside to start afresh, or pass --db to use another file"
+    )
+    return StoreError(f"{path}: {problem}; the file was not touched — {hint}")
+
+
+class AtomicJSONStorage(Storage):
+    """Whole-file JSON storage with atomic replace, fsync and a stat-checked cache."""
+
+    def __init__(self, path: str | os.PathLike, today=date.today) -> None:
+        self.path = Path(path)
+        self._today = today
+        self._data: dict | None = None
+        self._fingerprint: tuple[int, int, int] | None = None
+        self._batch_depth = 0
+        self._pending: dict | None = None
+        self._backed_up_on: date | None = None
+
+    # -- reading -------------------------------------------------------------------
+
+    def changed_on_disk(self) -> bool:
+        """True when the file differs from the state held in memory."""
+        try:
+            current = _fingerprint(os.stat(self.path))
+        except FileNotFoundError:
+            return self._fingerprint is not None
+        except OSError as exc:
+            raise bad_file(self.path, f"cannot be read ({exc.strerror})") from exc
+        return current != self._fingerprint
+
+    def read(self) -> dict | None:
+        if self._pending is not None:
+            return self._pending
+        if self._data is None or self.changed_on_disk():
+            self._load()
+        return self._data
+
+    def _load(self) -> None:
+        path = self.path
+        try:
+            with open(path, "rb") as f:
+                st = os.fstat(f.fileno())
+                raw = f.read()
+        except FileNotFoundError:
+            self._data, self._fingerprint = None, None
+            return
+        except IsADirectoryError as exc:
+            raise bad_file(path, "is a folder, not a database file") from exc
+        except PermissionError as exc:
+            raise bad_file(path, "cannot be read: permission denied") from exc
+        except OSError as exc:
+            raise bad_file(path, f"cannot be read ({exc.strerror})") from exc
+        if not raw.strip():
+            raise bad_file(path, "is empty")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise bad_file(path, f"is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
+        if not isinstance(data, dict) or not all(
+            isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+            for table in data.values()
+        ):
+            raise bad_file(path, "is JSON but not a coffeechat database (wrong shape)")
+        self._data, self._fingerprint = data, _fingerprint(st)
+
+    # -- writing -------------------------------------------------------------------
+
+    def write(self, data: dict) -> None:
+        if self._batch_depth:
+            self._pending = data
+            return
+        try:
+            self._write_file(data)
+        except BaseException:
+            # TinyDB changed the cached dict in place before calling write(): forget
+            # it, so the next read shows what is really on disk.
+            self.forget()
+            raise
+        self._data = data
+
+    def begin_batch(self) -> None:
+        """Hold writes in memory until the outermost end_batch()."""
+        if not self._batch_depth:
+            self._pending = None
+        self._batch_depth += 1
+
+    def end_batch(self, commit: bool) -> None:
+        self._batch_depth -= 1
+        if self._batch_depth:
+            return
+        pending, self._pending = self._pending, None
+        if commit and pending is not None:
+            self.write(pending)
+        elif pending is not None:
+            self.forget()
+
+    def forget(self) -> None:
+        self._data, self._fingerprint, self._pending = None, None, None
+
+    def _write_file(self, data: dict) -> None:
+        payload = orjson.dumps(data, option=_ENCODE_OPTIONS) + b"\n"
+        folder = self.path.parent
+        self._backup_once_a_day()
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(payload)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+        _fsync_folder(folder)
+        self._fingerprint = _fingerprint(os.stat(self.path))
+
+    def _backup_once_a_day(self) -> None:
+        """Copy the file as it was before the first write of each day; keep a week."""
+        today = self._today()
+        if self._backed_up_on == today or not self.path.exists():
+            return
+        folder = backup_folder(self.path)
+        folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+        target = folder / f"{today.isoformat()}.json"
+        if not target.exists():
+            fd, tmp = tempfile.mkstemp(prefix=".backup.", suffix=".tmp", dir=folder)
+            os.close(fd)
+            shutil.copyfile(self.path, tmp)
+            os.chmod(tmp, FILE_MODE)
+            os.replace(tmp, target)
+            for old in sorted(folder.glob("*.json"))[:-BACKUP_DAYS]:
+                old.unlink()
+        self._backed_up_on = today
+
+    def remove_stray_temp_files(self) -> None:
+        """Temp files left by a writer that was killed before its rename."""
+        for stray in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            try:
+                stray.unlink()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

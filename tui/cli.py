@@ -1,0 +1,243 @@
+"""The command line: `coffeechat` opens the app; sub-commands print and exit.
+
+Commands that print never import Textual, so they start in a fraction of the app's time.
+Exit codes: 0 ok, 1 a user or data error (one line on stderr), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from store.db import Store
+from store.errors import CoffeeError
+from store.paths import default_db_path, demo_db_path
+from store.quickadd import EXAMPLE, parse_quick_add
+from store.records import STAGES, Contact, check_stage
+from store.text import printable
+
+DEMO_CONTACTS = 200
+DEMO_SEED = 7
+
+
+def _db_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="the database file (default: $COFFEECHAT_DB or the user data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coffeechat",
+        description="Run informational interviews from the terminal. Without a command, "
+        "opens the board.",
+    )
+    _db_option(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        _db_option(p, argparse.SUPPRESS)
+        p.set_defaults(func=func)
+        return p
+
+    p = command("add", cmd_add, f"add a contact from a one-liner like {EXAMPLE}; prints its id")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--stage", default="target", help=f"one of {', '.join(STAGES)}")
+    p.add_argument("--referred-by", metavar="REF", help="who referred them (id or name)")
+    p.add_argument("--email", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--linkedin", default="", metavar="URL")
+    p.add_argument("--how", default="", metavar="TEXT", help="how you know them")
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="repeatable")
+
+    p = command("list", cmd_list, "list contacts")
+    p.add_argument("--stage", help=f"only this stage: {', '.join(STAGES)}")
+    p.add_argument("--all", action="store_true", help="include archived contacts")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+
+    p = command("show", cmd_show, "show one contact")
+    p.add_argument("ref", metavar="REF", help="an id or a unique name prefix")
+    p.add_argument("--json", action="store_true", help="print a JSON record")
+
+    p = command("move", cmd_move, "move a contact to a stage")
+    p.add_argument("ref", metavar="REF")
+    p.add_argument("stage", metavar="STAGE", help=", ".join(STAGES))
+
+    p = command("archive", cmd_archive, "hide a contact (reversible with restore)")
+    p.add_argument("ref", metavar="REF")
+    p = command("restore", cmd_restore, "bring an archived contact back")
+    p.add_argument("ref", metavar="REF")
+
+    p = command("demo", cmd_demo, "fill a database with a synthetic network and open it")
+    p.add_argument("--contacts", type=int, default=DEMO_CONTACTS, metavar="N")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, metavar="K")
+    p.add_argument("--no-open", action="store_true", help="only write the file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return open_app(Store(args.db or default_db_path()))
+        return args.func(args)
+    except CoffeeError as exc:
+        print(f"coffeechat: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def open_app(store: Store) -> int:
+    from tui.app import make_app  # Textual is imported only to open the app
+
+    make_app(store).run()
+    return 0
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def contact_json(contact: Contact) -> dict:
+    return {"id": contact.id, **contact.to_doc()}
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    store = _store(args)
+    parsed = parse_quick_add(args.text)
+    with store.transaction():
+        referrer = store.resolve(args.referred_by) if args.referred_by else None
+        contact = store.add_contact(
+            parsed.contact(
+                stage=check_stage(args.stage),
+                referred_by=referrer.id if referrer else None,
+                email=args.email,
+                phone=args.phone,
+                linkedin=args.linkedin,
+                how_we_know=args.how or (f"referred by {referrer.name}" if referrer else ""),
+                tags=args.tag,
+            )
+        )
+    print(contact.id)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    store = _store(args)
+    stage = check_stage(args.stage) if args.stage else None
+    contacts = [
+        c for c in store.contacts(include_archived=args.all) if stage is None or c.stage == stage
+    ]
+    if args.json:
+        _print_json([contact_json(c) for c in contacts])
+        return 0
+    width = max((len(str(c.id)) for c in contacts), default=1)
+    for c in contacts:
+        line = f"{c.id:>{width}}  {c.stage:<9}  {c.name}"
+        if c.headline:
+            line += f" — {c.headline}"
+        if c.archived:
+            line += " (archived)"
+        print(printable(line))
+    return 0
+
+
+SHOWN_FIELDS = (
+    "role company industry email phone linkedin location how_we_know tags notes research "
+    "culture connected_on keep_in_touch created_at updated_at"
+).split()
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = _store(args)
+    contact = store.resolve(args.ref)
+    if args.json:
+        _print_json(contact_json(contact))
+        return 0
+    lines = [f"{contact.name} (#{contact.id}) — {contact.stage}"]
+    if contact.archived:
+        lines[0] += " (archived)"
+    if contact.referred_by is not None:
+        try:
+            referrer = store.contact(contact.referred_by).name
+        except CoffeeError:
+            referrer = "a deleted contact"
+        lines.append(f"referred_by: {referrer} (#{contact.referred_by})")
+    for name in SHOWN_FIELDS:
+        value = getattr(contact, name)
+        if value:
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+            lines.append(f"{name}: {shown}")
+    lines.append("stage_history:")
+    lines += [f"  {entry['at']}  {entry['stage']}" for entry in contact.stage_history]
+    print(printable("\n".join(lines), keep_newlines=True))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    store = _store(args)
+    stage = check_stage(args.stage)
+    with store.transaction():
+        contact = store.resolve(args.ref)
+        before = contact.stage
+        store.move(contact.id, stage)
+    print(printable(f"{contact.name}: {before} → {stage}"))
+    return 0
+
+
+def _set_archived(args: argparse.Namespace, archived: bool) -> int:
+    store = _store(args)
+    with store.transaction():
+        contact = store.set_archived(store.resolve(args.ref).id, archived)
+    if archived:
+        print(printable(f"archived {contact.name} (undo: coffeechat restore {contact.id})"))
+    else:
+        print(printable(f"restored {contact.name}"))
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    return _set_archived(args, True)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    return _set_archived(args, False)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from store.demo import demo_records
+
+    if args.contacts < 1:
+        raise CoffeeError("--contacts must be at least 1")
+    path = (args.db or demo_db_path()).expanduser()
+    if path == demo_db_path():
+        path.unlink(missing_ok=True)
+    store = Store(path)
+    existing = len(store.contacts(include_archived=True))
+    if existing:
+        raise CoffeeError(
+            f"{path} already holds {existing} contacts; the demo writes only to a new file "
+            "(or to its own demo file)"
+        )
+    store.insert_many(demo_records(args.contacts, args.seed, store.clock()))
+    if args.no_open:
+        print(printable(f"wrote {args.contacts} demo contacts to {path}"))
+        return 0
+    return open_app(store)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
