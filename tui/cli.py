@@ -7,30 +7,22 @@ Exit codes: 0 ok, 1 a user or data error (one line on stderr), 2 usage.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from store.db import Store
 from store.errors import CoffeeError
 from store.paths import default_db_path, demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
-from store.records import STAGES, Contact, check_stage
+from store.records import STAGES, check_stage
 from store.text import printable
+from tui.clikit import add_command, contact_json, db_option, open_store, print_json
+
+# Each feature module adds its sub-commands with register(sub).
+FEATURES: tuple = ()
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
-
-
-def _db_option(parser: argparse.ArgumentParser, default) -> None:
-    parser.add_argument(
-        "--db",
-        type=Path,
-        default=default,
-        metavar="PATH",
-        help="the database file (default: $COFFEECHAT_DB or the user data folder)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,14 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run informational interviews from the terminal. Without a command, "
         "opens the board.",
     )
-    _db_option(parser, None)
+    db_option(parser, None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help, description=help)
-        _db_option(p, argparse.SUPPRESS)
-        p.set_defaults(func=func)
-        return p
+        return add_command(sub, name, func, help)
 
     p = command("add", cmd_add, f"add a contact from a one-liner like {EXAMPLE}; prints its id")
     p.add_argument("text", metavar="TEXT")
@@ -80,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--contacts", type=int, default=DEMO_CONTACTS, metavar="N")
     p.add_argument("--seed", type=int, default=DEMO_SEED, metavar="K")
     p.add_argument("--no-open", action="store_true", help="only write the file")
+
+    for feature in FEATURES:
+        feature.register(sub)
     return parser
 
 
@@ -103,20 +95,8 @@ def open_app(store: Store) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
-
-
-def _print_json(value: object) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def contact_json(contact: Contact) -> dict:
-    return {"id": contact.id, **contact.to_doc()}
-
-
 def cmd_add(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     parsed = parse_quick_add(args.text)
     with store.transaction():
         referrer = store.resolve(args.referred_by) if args.referred_by else None
@@ -136,13 +116,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     stage = check_stage(args.stage) if args.stage else None
     contacts = [
         c for c in store.contacts(include_archived=args.all) if stage is None or c.stage == stage
     ]
     if args.json:
-        _print_json([contact_json(c) for c in contacts])
+        print_json([contact_json(c) for c in contacts])
         return 0
     width = max((len(str(c.id)) for c in contacts), default=1)
     for c in contacts:
@@ -162,10 +142,10 @@ SHOWN_FIELDS = (
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     contact = store.resolve(args.ref)
     if args.json:
-        _print_json(contact_json(contact))
+        print_json(contact_json(contact))
         return 0
     lines = [f"{contact.name} (#{contact.id}) — {contact.stage}"]
     if contact.archived:
@@ -188,7 +168,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    store = _store(args)
+    store = open_store(args)
     stage = check_stage(args.stage)
     with store.transaction():
         contact = store.resolve(args.ref)
@@ -199,7 +179,7 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def _set_archived(args: argparse.Namespace, archived: bool) -> int:
-    store = _store(args)
+    store = open_store(args)
     with store.transaction():
         contact = store.set_archived(store.resolve(args.ref).id, archived)
     if archived:

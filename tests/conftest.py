@@ -1,0 +1,52 @@
+"""Shared fixtures: a fixed clock, a database in tmp_path, a quiet environment."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from store.db import Store
+
+# Monday 23 November 2026, 09:30 in a UTC+1 zone: every test sees the same "now".
+FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone(timedelta(hours=1)))
+
+
+class Clock:
+    """A clock tests can move: call it for "now", advance() it by a timedelta's args."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(autouse=True)
+def quiet_environment(monkeypatch):
+    monkeypatch.setenv("TEXTUAL_ANIMATION", "none")
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("COFFEECHAT_DB", raising=False)
+    time.tzset()
+    yield
+    time.tzset()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "coffeechat.json"
+
+
+@pytest.fixture
+def store(db_path, clock) -> Store:
+    return Store(db_path, clock=clock)

@@ -1,0 +1,45 @@
+"""What every sub-command shares: the --db option, opening the store, printing JSON.
+
+Imports nothing of Textual: the commands that print must start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from store.db import Store
+from store.paths import default_db_path
+from store.records import Contact
+
+
+def db_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=default,
+        metavar="PATH",
+        help="the database file (default: $COFFEECHAT_DB or the user data folder)",
+    )
+
+
+def add_command(sub, name: str, func: Callable[[argparse.Namespace], int], help: str):
+    """A sub-command that takes --db too; func(args) returns the exit code."""
+    parser = sub.add_parser(name, help=help, description=help)
+    db_option(parser, argparse.SUPPRESS)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def print_json(value: object) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def contact_json(contact: Contact) -> dict:
+    return {"id": contact.id, **contact.to_doc()}
