@@ -1,0 +1,62 @@
+"""`coffeechat stats [--json] [--goal N]`: the numbers, as text or JSON. No Textual here."""
+
+from __future__ import annotations
+
+import argparse
+
+from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
+from store.text import printable
+from tui.clikit import add_command, open_store, print_json
+
+
+def register(sub) -> None:
+    p = add_command(sub, "stats", cmd_stats, "print the funnel, reply rate, meeting rhythm and referrals")
+    p.add_argument("--json", action="store_true", help="print a JSON document")
+    p.add_argument("--goal", metavar="N", help="set the weekly goal (meetings a week) first")
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    if args.goal is not None:
+        store.set_setting(GOAL_SETTING, check_goal(args.goal))
+    stats = compute_stats(store)
+    if args.json:
+        print_json(stats.to_json())
+    else:
+        print(printable("\n".join(stats_lines(stats)), keep_newlines=True))
+    return 0
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} days"
+
+
+def ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def stats_lines(stats: Stats) -> list[str]:
+    """The stats as plain text lines (also what the stats screen shows beside its chart)."""
+    width = max(len(stage) for stage in stats.funnel)
+    lines = ["funnel (contacts that reached each stage):"]
+    lines += [f"  {stage:<{width}}  {count:>6}" for stage, count in stats.funnel.items()]
+    lines.append("conversion:")
+    lines += [
+        f"  {c.from_stage} → {c.to_stage}: {percent(c.rate)}" for c in stats.conversions
+    ]
+    lines += [
+        f"reply rate: {percent(stats.reply_rate)}",
+        f"median target → contacted: {days(stats.median_days_target_to_contacted)}",
+        f"median contacted → met: {days(stats.median_days_contacted_to_met)}",
+        "meetings per week (last 12, oldest first): "
+        + " ".join(str(w.meetings) for w in stats.meetings_per_week),
+        f"referrals per meeting: {ratio(stats.referrals_per_meeting)} "
+        f"({stats.referrals} referrals, {stats.meetings_held} meetings)",
+        f"weekly goal: {stats.goal_done} of {stats.goal} meetings this week "
+        f"(since Mon {stats.goal_week.isoformat()})",
+    ]
+    return lines
