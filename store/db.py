@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+import orjson
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -220,6 +221,38 @@ class Store:
             if not table.contains(doc_id=record.id):
                 raise RefError(f"no {type(record).__name__.lower()} with id {record.id}")
             table.upsert(Document(doc, record.id))
+
+    def save_many(self, records: list[Record]) -> None:
+        """save() for many records of any tables, in one write."""
+        now = self.now()
+        by_table: dict[str, list[Record]] = {}
+        for record in records:
+            if hasattr(record, "updated_at"):
+                record.updated_at = now
+            by_table.setdefault(record.TABLE, []).append(record)
+        with self.transaction():
+            for name, group in by_table.items():
+                table = self._table(name)
+                removed = table.remove(doc_ids=[r.id for r in group])
+                if len(removed) != len(group):
+                    missing = sorted({r.id for r in group} - set(removed))
+                    raise RefError(f"no {name} record with id {missing[0]}")
+                table.insert_multiple(Document(_clean_doc(r.to_doc()), r.id) for r in group)
+
+    def data(self) -> dict:
+        """Every table as the file holds it, {table: {id: doc}}: a copy to read or export."""
+        with self._thread_lock:
+            return orjson.loads(orjson.dumps(self._storage.read() or {}))
+
+    def replace_all(self, data: dict) -> None:
+        """Make the database hold exactly `data` (every table; restoring a backup)."""
+        tables = {
+            name: {str(int(key)): _clean_doc(doc) for key, doc in table.items()}
+            for name, table in data.items()
+            if name != META_TABLE
+        }
+        with self.transaction():
+            self._storage.write({**tables, META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
 
     def remove(self, cls: type[Record], record_id: int) -> None:
         with self.transaction():
