@@ -82,7 +82,8 @@ def reply_rate(contacts: Iterable[Contact], interactions: Iterable[Interaction])
     return len(answered) / len(contacted)
 
 
-def _when(text: str | None) -> datetime | None:
+def parse_iso(text: str | None) -> datetime | None:
+    """A stored ISO datetime, or None when missing or unreadable."""
     try:
         return datetime.fromisoformat(text) if text else None
     except ValueError:
@@ -92,7 +93,7 @@ def _when(text: str | None) -> datetime | None:
 def entered(contact: Contact, stage: str, after: datetime | None = None) -> datetime | None:
     """When the stage_history first shows `stage` (at or after `after`, if given)."""
     for entry in contact.stage_history:
-        moment = _when(entry.get("at"))
+        moment = parse_iso(entry.get("at"))
         if entry.get("stage") == stage and moment and (after is None or moment >= after):
             return moment
     return None
@@ -122,7 +123,7 @@ class StageSpan:
 
 def stage_spans(contact: Contact, now: datetime) -> list[StageSpan]:
     """The contact's stage history with the days spent in each entry, oldest first."""
-    moments = [(e.get("stage", ""), _when(e.get("at"))) for e in contact.stage_history]
+    moments = [(e.get("stage", ""), parse_iso(e.get("at"))) for e in contact.stage_history]
     moments = [(stage, at) for stage, at in moments if at is not None]
     ends = [at for _, at in moments[1:]] + [now]
     return [
@@ -142,7 +143,7 @@ def week_start(now: datetime) -> datetime:
 
 def held(meetings: Iterable[Meeting], now: datetime) -> list[datetime]:
     """The start times of the meetings that have begun by now."""
-    starts = (_when(m.started_at) for m in meetings)
+    starts = (parse_iso(m.started_at) for m in meetings)
     return [s for s in starts if s is not None and s <= now]
 
 

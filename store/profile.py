@@ -1,0 +1,83 @@
+"""Everything the contact screen shows about one person, gathered in one read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.db import Store
+from store.errors import CoffeeError
+from store.records import Contact, FollowUp, Interaction, Meeting
+from store.stats import StageSpan, parse_iso, stage_spans
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the timeline: an interaction, or a meeting (which carries its notes)."""
+
+    at: str
+    kind: str
+    detail: str
+    meeting: Meeting | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    contact: Contact
+    referrer: Contact | None  # None also when the referrer was deleted
+    referred: list[Contact]  # the contacts this one referred, in id order
+    spans: list[StageSpan]
+    timeline: list[Event]  # newest first
+    followups: list[FollowUp]  # open ones, soonest due first, undated last
+
+
+def _timestamp(text: str | None) -> float:
+    """For sorting: ISO strings with different offsets do not sort as text."""
+    moment = parse_iso(text)
+    return moment.timestamp() if moment else float("-inf")
+
+
+def timeline(interactions: list[Interaction], meetings: list[Meeting]) -> list[Event]:
+    """Interactions and meetings, newest first. An interaction of kind "meeting" at the
+    moment a meeting record starts is that meeting, so it is shown once."""
+    meeting_starts = {_timestamp(m.started_at) for m in meetings}
+    events = [
+        Event(m.started_at, "meeting", m.medium + ("" if m.ended_at else ", not ended"), m)
+        for m in meetings
+    ]
+    events += [
+        Event(i.at, i.kind, " — ".join(part for part in (i.channel, i.text) if part))
+        for i in interactions
+        if not (i.kind == "meeting" and _timestamp(i.at) in meeting_starts)
+    ]
+    return sorted(events, key=lambda e: _timestamp(e.at), reverse=True)
+
+
+def open_followups(followups: list[FollowUp]) -> list[FollowUp]:
+    """The follow-ups not done yet, soonest due first, undated last."""
+    waiting = [f for f in followups if f.done_at is None]
+    return sorted(waiting, key=lambda f: (f.due is None, _timestamp(f.due)))
+
+
+def profile(store: Store, contact_id: int) -> Profile:
+    """The contact and everything around it, as of the store's clock."""
+    contact = store.contact(contact_id)
+    referrer = None
+    if contact.referred_by is not None:
+        try:
+            referrer = store.contact(contact.referred_by)
+        except CoffeeError:
+            referrer = None
+
+    def mine(records: list) -> list:
+        return [r for r in records if r.contact_id == contact_id]
+
+    return Profile(
+        contact=contact,
+        referrer=referrer,
+        referred=[
+            c for c in store.contacts(include_archived=True) if c.referred_by == contact_id
+        ],
+        spans=stage_spans(contact, store.clock()),
+        timeline=timeline(mine(store.records(Interaction)), mine(store.records(Meeting))),
+        followups=open_followups(mine(store.records(FollowUp))),
+    )
