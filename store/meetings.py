@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from store.db import Store
-from store.errors import InputError
+from store.errors import InputError, RefError
 from store.quickadd import QuickAdd, parse_quick_add
 from store.records import Contact, FollowUp, Meeting
 
@@ -59,6 +59,36 @@ def start_meeting(
                 )
             )
     return meeting
+
+
+def meeting_target(store: Store, ref: str) -> Contact | QuickAdd:
+    """The contact REF names, or a one-liner for a new contact when it names nobody.
+
+    "Bob Lee @ Globex" finds the Bob Lee at Globex; an id, or a prefix of several names,
+    that matches no one stays an error."""
+    try:
+        return store.resolve(ref)
+    except RefError:
+        person = parse_quick_add(ref)
+        everyone = store.contacts(include_archived=True)
+        same = [c for c in everyone if _same_person(person.name, person.company, c)]
+        if len(same) == 1:
+            return same[0]
+        wanted = ref.strip().casefold()
+        if wanted.isdigit() or any(c.name.casefold().startswith(wanted) for c in everyone):
+            raise
+        return person
+
+
+def start_meeting_with_new(store: Store, person: QuickAdd) -> Meeting:
+    """Add the person as a target contact and start a meeting with them, in one write."""
+    with store.transaction():
+        return start_meeting(store, store.add_contact(person.contact(stage="target")).id)
+
+
+def prepared_questions(store: Store, contact: Contact) -> list[str]:
+    """The checklist for the meeting: the lines of the contact's notes that end in "?"."""
+    return [line.strip() for line in contact.notes.splitlines() if line.strip().endswith("?")]
 
 
 def save_notes(store: Store, meeting_id: int, notes: str) -> None:
@@ -195,7 +225,7 @@ class EndPlan:
     problems: list[str]
 
 
-def _same_person(a_name: str, a_company: str, b: Contact) -> bool:
+def _same_person(a_name: str, a_company: str, b: Contact | QuickAdd) -> bool:
     return (a_name.casefold(), a_company.casefold()) == (b.name.casefold(), b.company.casefold())
 
 

@@ -1,0 +1,284 @@
+"""Drafts: templates kept in the database, chosen by stage and filled from a contact.
+
+The default templates are written on first use and are the user's to edit from then on.
+A placeholder without a value stays in the text as it was (`{company}`) so it shows,
+and the fill reports it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from store.db import Store
+from store.errors import InputError, RefError
+from store.lint import KINDS, PLACEHOLDER
+from store.records import Contact, FollowUp, Meeting, Record
+
+# What each placeholder is filled with.
+PLACEHOLDERS: dict[str, str] = {
+    "first_name": "the contact's first name",
+    "name": "the contact's full name",
+    "company": "their company",
+    "role": "their role",
+    "industry": "their industry",
+    "how_we_know": "how you know them",
+    "referrer": "who referred you to them",
+    "introduced": "the people they referred you to",
+    "my_name": "your name (the my_name setting)",
+    "meeting_date": "the day of your last meeting",
+    "promise": "an open promise from that meeting",
+    "resource": "a resource they recommended",
+}
+
+# The note each stage calls for.
+STAGE_KINDS: dict[str, str] = {
+    "target": "outreach",
+    "contacted": "nudge",
+    "met": "thanks",
+    "thanked": "keep-in-touch",
+    "referred": "referrer",
+}
+
+SEEDED_SETTING = "templates_seeded"
+
+
+@dataclass
+class Template(Record):
+    """The text of one kind of note; `key` names it for good, `title` is for people."""
+
+    TABLE: ClassVar[str] = "templates"
+    key: str = ""
+    kind: str = "outreach"
+    title: str = ""
+    text: str = ""
+
+
+DEFAULT_TEMPLATES: tuple[Template, ...] = (
+    Template(key="outreach-referral", kind="outreach", title="outreach via a referral", text="""\
+Subject: {referrer} suggested I get in touch
+
+Hi {first_name},
+
+{referrer} suggested I get in touch. I'm {my_name}, and I'm exploring a move into \
+{industry}; {referrer} said you'd be the right person to ask what the work at {company} \
+is really like.
+
+Would you have 20 minutes for a coffee or a call in the next few weeks? I'd love to hear \
+how you got where you are and what you'd tell someone starting out. I'm happy to fit \
+around your schedule.
+
+Thank you,
+{my_name}
+"""),
+    Template(key="outreach-cold", kind="outreach", title="cold outreach", text="""\
+Subject: A question about your work at {company}
+
+Hi {first_name},
+
+I'm {my_name}. I came across your work as {role} at {company}, and I'm trying to learn \
+more about {industry} before I decide where to take my career.
+
+Your path is the kind I'd like to understand. Would you have 15 minutes for a short call \
+sometime in the next few weeks? I'll come with a few questions and keep to time.
+
+Thank you for considering it,
+{my_name}
+"""),
+    Template(key="outreach-alumni", kind="outreach", title="alumni outreach", text="""\
+Subject: A fellow alum with a question about {industry}
+
+Hi {first_name},
+
+I'm {my_name}; I found you through {how_we_know}, and it was great to see a fellow \
+graduate at {company}. I'm exploring {industry} and would value the view of someone who \
+started where I'm starting.
+
+Could I buy you a coffee, or take 20 minutes of your time on a call? I'd like to hear how \
+you got from school to your work as {role}.
+
+Best wishes,
+{my_name}
+"""),
+    Template(key="nudge", kind="nudge", title="polite nudge", text="""\
+Subject: Re: 15 minutes of your advice?
+
+Hi {first_name},
+
+I know inboxes fill up quickly, so I'm bringing my earlier note back to the top. I'd \
+still value 15 minutes to hear about your work at {company}, on a call or over coffee, \
+whichever suits you.
+
+If now isn't a good time, no problem at all; thank you for reading.
+
+Best,
+{my_name}
+"""),
+    Template(key="thanks", kind="thanks", title="thank-you after the meeting", text="""\
+Subject: Thank you
+
+Hi {first_name},
+
+Thank you for taking the time to talk with me on {meeting_date}. Hearing how you approach \
+your work at {company} gave me a much clearer picture of {industry}.
+
+As promised, I'll {promise}. I'm also looking into what you recommended: {resource}.
+
+I'll let you know how things go. Thanks again for your generosity.
+
+Best,
+{my_name}
+"""),
+    Template(key="thanks-referrer", kind="referrer", title="thank-you to the referrer",
+             text="""\
+Subject: Thank you for the introductions
+
+Hi {first_name},
+
+Thank you for connecting me with {introduced}. It was generous of you to make the \
+introductions, and I'll make sure to respect their time.
+
+I'll let you know how the conversations go. If I can ever return the favour, please \
+tell me.
+
+Best,
+{my_name}
+"""),
+    Template(key="keep-in-touch", kind="keep-in-touch", title="keep-in-touch update", text="""\
+Subject: A quick update
+
+Hi {first_name},
+
+It has been a while since we talked on {meeting_date}, and I wanted to tell you where \
+your advice has taken me since.
+
+I hope all is well at {company}. Thank you again; our conversation still shapes how I \
+think about {industry}.
+
+Best,
+{my_name}
+"""),
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A template filled for a contact, with the placeholders that had no value."""
+
+    template: Template
+    text: str
+    unfilled: tuple[str, ...]
+
+
+def templates(store: Store) -> list[Template]:
+    """Every template, the defaults written on first use."""
+    with store.transaction():
+        if not store.settings().get(SEEDED_SETTING):
+            store.insert_many([Template(**_fields(t)) for t in DEFAULT_TEMPLATES])
+            store.set_setting(SEEDED_SETTING, True)
+        return store.records(Template)
+
+
+def _fields(template: Template) -> dict:
+    return {"key": template.key, "kind": template.kind, "title": template.title,
+            "text": template.text}
+
+
+def check_kind(kind: str) -> str:
+    name = kind.strip().lower()
+    if name not in KINDS:
+        raise InputError(f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+    return name
+
+
+def default_key(contact: Contact, kind: str) -> str:
+    """The template key for a kind of note to this contact: outreach has three."""
+    if kind != "outreach":
+        return {"referrer": "thanks-referrer"}.get(kind, kind)
+    if contact.referred_by is not None:
+        return "outreach-referral"
+    if "alumni" in [t.casefold() for t in contact.tags] or "alum" in contact.how_we_know.casefold():
+        return "outreach-alumni"
+    return "outreach-cold"
+
+
+def choose_template(store: Store, contact: Contact, kind: str | None = None) -> Template:
+    """The template for `kind`, or for the note the contact's stage calls for."""
+    kind = check_kind(kind) if kind else STAGE_KINDS[contact.stage]
+    all_templates = templates(store)
+    key = default_key(contact, kind)
+    for template in all_templates:
+        if template.key == key:
+            return template
+    for template in all_templates:
+        if template.kind == kind:
+            return template
+    raise InputError(f"no template for {kind} notes: add one in the draft screen")
+
+
+def fill(text: str, values: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The text with every placeholder that has a non-empty value replaced; the rest kept."""
+    unfilled: list[str] = []
+
+    def replace(match):
+        value = values.get(match.group(1), "").strip()
+        if not value:
+            unfilled.append(match.group(1))
+            return match.group()
+        return value
+
+    filled = PLACEHOLDER.sub(replace, text)
+    return filled, tuple(dict.fromkeys(unfilled))
+
+
+def draft(store: Store, contact: Contact, template: Template) -> Draft:
+    text, unfilled = fill(template.text, draft_values(store, contact))
+    return Draft(template, text, unfilled)
+
+
+def draft_values(store: Store, contact: Contact) -> dict[str, str]:
+    """What each placeholder stands for with this contact (empty when unknown)."""
+    referrer = ""
+    if contact.referred_by is not None:
+        referrer = _name_or_blank(store, contact.referred_by)
+    introduced = [c.name for c in store.contacts() if c.referred_by == contact.id]
+    meetings = [m for m in store.records(Meeting) if m.contact_id == contact.id]
+    last = max(meetings, key=lambda m: m.started_at, default=None)
+    promises = [
+        f.text for f in store.records(FollowUp)
+        if last and f.meeting_id == last.id and f.kind == "todo" and not f.done_at
+    ]
+    return {
+        "first_name": contact.name.split()[0] if contact.name.split() else "",
+        "name": contact.name,
+        "company": contact.company,
+        "role": contact.role,
+        "industry": contact.industry,
+        "how_we_know": contact.how_we_know,
+        "referrer": referrer,
+        "introduced": _join(introduced),
+        "my_name": str(store.settings().get("my_name", "")),
+        "meeting_date": _day(last.started_at) if last else "",
+        "promise": promises[0] if promises else "",
+        "resource": last.resources[0] if last and last.resources else "",
+    }
+
+
+def _name_or_blank(store: Store, contact_id: int) -> str:
+    try:
+        return store.contact(contact_id).name
+    except RefError:
+        return ""
+
+
+def _join(names: list[str]) -> str:
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _day(iso: str) -> str:
+    """'Monday 23 November' for the letter (no time: a note names the day)."""
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%A} {moment.day} {moment:%B}"

@@ -1,0 +1,62 @@
+"""Checking a contact's fields as a person types them into a form."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from store.errors import CoffeeError
+from store.records import Contact
+
+# The fields a form edits, in the order it shows them.
+FORM_FIELDS = (
+    "name", "role", "company", "industry", "email", "phone", "linkedin", "location",
+    "how_we_know", "referred_by", "tags", "keep_in_touch", "notes", "research", "culture",
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{3,}$")
+_URL = re.compile(r"^(https?://|www\.|[a-z]{2,3}\.linkedin\.com/|linkedin\.com/)\S+$", re.I)
+_CADENCE = re.compile(r"^\d+\s*[wm]$", re.I)
+
+
+def form_values(contact: Contact, referrer_name: str = "") -> dict[str, str]:
+    """The contact's fields as the text a form shows."""
+    values = {name: str(getattr(contact, name) or "") for name in FORM_FIELDS}
+    values["tags"] = ", ".join(contact.tags)
+    values["referred_by"] = referrer_name
+    return values
+
+
+def apply_form(
+    contact: Contact, values: dict[str, str], resolve: Callable[[str], Contact]
+) -> tuple[Contact | None, dict[str, str]]:
+    """The edited contact and no errors, or None and a message per invalid field."""
+    v = {name: values.get(name, "").strip() for name in FORM_FIELDS}
+    errors: dict[str, str] = {}
+    if not v["name"]:
+        errors["name"] = "a name is needed"
+    if v["email"] and not _EMAIL.match(v["email"]):
+        errors["email"] = "not an email address (like jane@example.com)"
+    if v["phone"] and not _PHONE.match(v["phone"]):
+        errors["phone"] = "digits, spaces and + ( ) - . / only"
+    if v["linkedin"] and not _URL.match(v["linkedin"]):
+        errors["linkedin"] = "a web address, like https://www.linkedin.com/in/jane"
+    if v["keep_in_touch"] and not _CADENCE.match(v["keep_in_touch"]):
+        errors["keep_in_touch"] = "every N weeks or months, like 6w or 3m"
+    referred_by = None
+    if v["referred_by"]:
+        try:
+            referrer = resolve(v["referred_by"])
+        except CoffeeError as exc:
+            errors["referred_by"] = str(exc)
+        else:
+            if referrer.id == contact.id:
+                errors["referred_by"] = "a contact cannot refer themselves"
+            referred_by = referrer.id
+    if errors:
+        return None, errors
+    fields = {name: v[name] for name in FORM_FIELDS if name not in ("tags", "referred_by")}
+    fields["keep_in_touch"] = fields["keep_in_touch"].replace(" ", "").lower()
+    tags = [tag.strip() for tag in v["tags"].split(",") if tag.strip()]
+    return replace(contact, **fields, tags=tags, referred_by=referred_by), {}
