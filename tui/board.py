@@ -1,0 +1,309 @@
+"""The board: five stage columns of contact cards, driven from the keyboard.
+
+The screen keeps the contacts in memory and changes the screen first; the store call
+that makes the change durable runs on the app's writer thread right after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from store.records import STAGES, Contact
+from store.text import printable
+from tui.commands import BoardCommands
+from tui.edit import EditScreen
+from tui.quick_add import QuickAddScreen
+from widgets.stage_column import Card, StageColumn
+
+SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
+CHECK_DISK_SECONDS = 1.0
+
+
+def _days_since(moment: str, now: datetime) -> int | None:
+    try:
+        return max((now - datetime.fromisoformat(moment)).days, 0)
+    except (TypeError, ValueError):
+        return None
+
+
+class BoardScreen(Screen):
+    """The kanban of stages; the app's home screen."""
+
+    COMMANDS = {BoardCommands}
+    BINDINGS = [
+        Binding("left,h", "column(-1)", "Prev column", show=False, id="board.left",
+                tooltip="Focus the column to the left"),
+        Binding("right,l", "column(1)", "Next column", show=False, id="board.right",
+                tooltip="Focus the column to the right"),
+        Binding("greater_than_sign,shift+right", "move(1)", "Next stage", key_display=">",
+                id="board.move-next", tooltip="Move the card to the next stage"),
+        Binding("less_than_sign,shift+left", "move(-1)", "Prev stage", key_display="<",
+                show=False, id="board.move-prev", tooltip="Move the card to the previous stage"),
+        *[
+            Binding(str(n), f"jump({n - 1})", f"Go to {stage}", show=False,
+                    id=f"board.jump-{n}", tooltip=f"Focus the {stage} column")
+            for n, stage in enumerate(STAGES, start=1)
+        ],
+        Binding("n", "quick_add", "New", id="board.new",
+                tooltip="Quick add: name, role @ company, industry"),
+        Binding("e", "edit", "Edit", id="board.edit", tooltip="Edit every field of the card"),
+        Binding("x", "archive", "Archive", id="board.archive", tooltip="Hide the card (u undoes)"),
+        Binding("u", "undo", "Undo", id="board.undo",
+                tooltip="Undo the last move, archive or edit"),
+        Binding("slash", "filter", "Filter", key_display="/", id="board.filter",
+                tooltip="Filter as you type; esc clears"),
+        Binding("v", "toggle_archived", "Archived", show=False, id="board.archived",
+                tooltip="Show or hide archived contacts (dimmed)"),
+        Binding("q", "app.quit", "Quit", id="board.quit",
+                tooltip="Quit; every change is already saved"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contacts: dict[int, Contact] = {}
+        self.order: list[int] = []  # newest in its stage first
+        self.cards: dict[int, Card] = {}
+        self.haystack: dict[int, str] = {}
+        self.overdue: set[int] = set()
+        self.filter_text = ""
+        self.show_archived = False
+        self.undo_stack: list[tuple[str, Contact]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="board-header", markup=False)
+        with Horizontal(id="columns"):
+            for stage in STAGES:
+                yield StageColumn(stage, id=f"column-{stage}")
+        yield Input(placeholder="filter: name, role, company, industry, tags, notes",
+                    id="filter")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load(self.app.store.contacts(include_archived=True))
+        self.columns[0].focus()
+        self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
+
+    # -- the model -------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[StageColumn]:
+        return list(self.query(StageColumn))
+
+    def column(self, stage: str) -> StageColumn:
+        return self.query_one(f"#column-{stage}", StageColumn)
+
+    def load(self, contacts: list[Contact], select: int | None = None) -> None:
+        """Show these contacts, keeping the focused card where it can be kept."""
+        if select is None and (card := self.focused_card()):
+            select = card.contact_id
+        self.contacts = {c.id: c for c in contacts}
+        self.order = [c.id for c in sorted(contacts, key=lambda c: c.stage_since, reverse=True)]
+        now = self.app.clock()
+        self.cards = {c.id: self._card(c, now) for c in contacts}
+        self.haystack = {c.id: self._haystack(c) for c in contacts}
+        self.refresh_columns(STAGES, select=select)
+
+    def _card(self, contact: Contact, now: datetime) -> Card:
+        days = _days_since(contact.stage_since, now)
+        marker = f"{days}d" if days is not None else ""
+        if contact.id in self.overdue:
+            marker += " !"
+        return Card(contact.id, contact.name, contact.headline, marker, contact.archived)
+
+    @staticmethod
+    def _haystack(contact: Contact) -> str:
+        parts = [getattr(contact, name) for name in SEARCHED_FIELDS] + contact.tags
+        return "\n".join(parts).casefold()
+
+    def _visible(self, contact_id: int) -> bool:
+        contact = self.contacts[contact_id]
+        if contact.archived and not self.show_archived:
+            return False
+        return not self.filter_text or self.filter_text in self.haystack[contact_id]
+
+    def refresh_columns(self, stages, select: int | None = None) -> None:
+        buckets: dict[str, list[Card]] = {stage: [] for stage in stages}
+        for contact_id in self.order:
+            bucket = buckets.get(self.contacts[contact_id].stage)
+            if bucket is not None and self._visible(contact_id):
+                bucket.append(self.cards[contact_id])
+        for stage, cards in buckets.items():
+            self.column(stage).set_cards(cards, select=select)
+        self.update_header()
+
+    def update_header(self) -> None:
+        total = sum(1 for c in self.contacts.values() if not c.archived)
+        archived = len(self.contacts) - total
+        parts = [f"coffeechat · {self.app.store.path.name}", f"{total} contacts"]
+        if archived:
+            parts.append(f"{archived} archived" + (" (shown)" if self.show_archived else ""))
+        if self.filter_text:
+            shown = sum(len(column.cards) for column in self.columns)
+            parts.append(f"filter “{printable(self.filter_text)}”: {shown} shown")
+        self.query_one("#board-header", Static).update(" · ".join(parts))
+
+    def put(self, contact: Contact, *, to_front: bool = False) -> None:
+        """Take a changed contact into the model (screen only; the store is separate)."""
+        old = self.contacts.get(contact.id)
+        self.contacts[contact.id] = contact
+        self.cards[contact.id] = self._card(contact, self.app.clock())
+        self.haystack[contact.id] = self._haystack(contact)
+        if old is None or to_front:
+            if old is not None:
+                self.order.remove(contact.id)
+            self.order.insert(0, contact.id)
+        stages = {contact.stage} | ({old.stage} if old else set())
+        self.refresh_columns([s for s in STAGES if s in stages], select=contact.id)
+
+    def focused_column(self) -> StageColumn:
+        focused = self.focused
+        return focused if isinstance(focused, StageColumn) else self.columns[0]
+
+    def focused_card(self) -> Card | None:
+        focused = self.focused
+        return focused.highlighted if isinstance(focused, StageColumn) else None
+
+    def focused_contact(self) -> Contact | None:
+        card = self.focused_card()
+        return self.contacts.get(card.contact_id) if card else None
+
+    def select(self, contact_id: int) -> None:
+        """Focus the card of this contact (clearing a filter that hides it)."""
+        contact = self.contacts.get(contact_id)
+        if contact is None:
+            return
+        if not self._visible(contact_id):
+            self.show_archived = self.show_archived or contact.archived
+            self.clear_filter()
+        column = self.column(contact.stage)
+        column.set_cards(column.cards, select=contact_id)
+        column.focus()
+
+    # -- reading changes made elsewhere ----------------------------------------------
+
+    def check_disk(self) -> None:
+        if self.app.store.changed_on_disk():
+            self.reload()
+
+    def reload(self) -> None:
+        self.run_worker(self._read_contacts, thread=True, exclusive=True, group="reload")
+
+    def _read_contacts(self) -> None:
+        contacts = self.app.store.contacts(include_archived=True)
+        self.app.call_from_thread(self.load, contacts)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_column(self, delta: int) -> None:
+        index = STAGES.index(self.focused_column().stage) + delta
+        self.action_jump(min(max(index, 0), len(STAGES) - 1))
+
+    def action_jump(self, index: int) -> None:
+        self.column(STAGES[index]).focus()
+
+    def action_move(self, delta: int) -> None:
+        contact = self.focused_contact()
+        if contact is None:
+            return
+        index = STAGES.index(contact.stage) + delta
+        if not 0 <= index < len(STAGES):
+            self.notify(f"already at {contact.stage}", timeout=2)
+            return
+        stage, at = STAGES[index], self.app.store.now()
+        moved = replace(
+            contact, stage=stage, stage_history=[*contact.stage_history, {"stage": stage, "at": at}]
+        )
+        self.undo_stack.append((f"move to {stage}", contact))
+        self.put(moved, to_front=True)
+        self.column(stage).focus()
+        self.app.write(self.app.store.move, contact.id, stage, at)
+
+    def action_quick_add(self) -> None:
+        stage = self.focused_column().stage
+
+        def added(contact: Contact) -> None:
+            self.put(contact, to_front=True)
+            self.column(contact.stage).focus()
+
+        def chosen(parsed) -> None:
+            if parsed is not None:
+                self.app.write(self.app.store.add_contact, parsed.contact(stage=stage),
+                               on_saved=added)
+
+        self.app.push_screen(QuickAddScreen(stage), chosen)
+
+    def action_edit(self) -> None:
+        contact = self.focused_contact()
+        if contact is None:
+            return
+        referrer = self.contacts.get(contact.referred_by) if contact.referred_by else None
+
+        def edited(result: Contact | None) -> None:
+            if result is not None and result != contact:
+                self.undo_stack.append(("edit", contact))
+                self.put(result)
+                self.app.write(self.app.store.save, result)
+
+        screen = EditScreen(contact, referrer.name if referrer else "", self.app.store.resolve)
+        self.app.push_screen(screen, edited)
+
+    def action_archive(self) -> None:
+        contact = self.focused_contact()
+        if contact is None or contact.archived:
+            return
+        self.undo_stack.append(("archive", contact))
+        self.put(replace(contact, archived=True))
+        self.app.write(self.app.store.set_archived, contact.id, True)
+        self.notify(f"archived {printable(contact.name)} — u to undo", timeout=4, markup=False)
+
+    def action_undo(self) -> None:
+        if not self.undo_stack:
+            self.notify("nothing to undo", timeout=2)
+            return
+        label, before = self.undo_stack.pop()
+        self.put(before, to_front=label.startswith("move"))
+        self.select(before.id)
+        self.app.write(self.app.store.save, before)
+        self.notify(f"undid {label}: {printable(before.name)}", timeout=3, markup=False)
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.refresh_columns(STAGES)
+
+    # -- filter ----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.add_class("shown")
+        filter_input.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value.strip().casefold()
+            self.refresh_columns(STAGES)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.focused_column_before_filter().focus()
+
+    def focused_column_before_filter(self) -> StageColumn:
+        return next((c for c in self.columns if c.cards), self.columns[0])
+
+    def clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        filter_input.value = ""
+        filter_input.remove_class("shown")
+        self.filter_text = ""
+        self.refresh_columns(STAGES)
+
+    def key_escape(self) -> None:
+        if self.filter_text or self.query_one("#filter", Input).has_focus:
+            self.clear_filter()
+            self.focused_column_before_filter().focus()

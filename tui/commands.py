@@ -1,0 +1,39 @@
+"""Command palette providers: "go to contact …" and every action of the board."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from store.text import printable
+
+MAX_CONTACT_HITS = 50
+
+
+class BoardCommands(Provider):
+    """Contacts by fuzzy name, and the board's keys by their description."""
+
+    def _actions(self):
+        screen = self.screen
+        for binding in screen.BINDINGS:
+            label = f"{binding.description} — {binding.tooltip}"
+            yield label, partial(screen.run_action, binding.action)
+
+    async def discover(self) -> Hits:
+        for label, run in self._actions():
+            yield DiscoveryHit(label, run)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, run in self._actions():
+            if score := matcher.match(label):
+                yield Hit(score, matcher.highlight(label), run)
+        hits = 0
+        for contact in self.screen.contacts.values():
+            label = f"go to contact: {printable(contact.name)}"
+            if score := matcher.match(label):
+                yield Hit(score, matcher.highlight(label), partial(self.screen.select, contact.id))
+                hits += 1
+                if hits == MAX_CONTACT_HITS:
+                    break

@@ -1,0 +1,194 @@
+"""One stage of the board: a virtual list of fixed-height cards.
+
+Only the visible lines are rendered (the line API), so a column of 20,000 cards costs
+no more to paint or scroll than one of twenty. The column owns its cursor; the screen
+owns the data and hands it cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.text import printable
+
+CARD_HEIGHT = 3  # name line, "role @ company" line, a blank line between cards
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a card shows; `marker` is the text at the right of the name line."""
+
+    contact_id: int
+    name: str
+    headline: str
+    marker: str = ""
+    dimmed: bool = False
+
+
+def fit(text: str, width: int) -> str:
+    """Exactly `width` cells: padded, or cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+class StageColumn(ScrollView, can_focus=True):
+    """The cards of one stage, with a cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="column.up", tooltip="Previous card"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="column.down", tooltip="Next card"),
+        Binding("home", "cursor_to(0)", "First", show=False, id="column.first",
+                tooltip="First card"),
+        Binding("end", "cursor_to(-1)", "Last", show=False, id="column.last",
+                tooltip="Last card"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="column.page-up",
+                tooltip="One screen up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="column.page-down",
+                tooltip="One screen down"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "stage-column--name",
+        "stage-column--headline",
+        "stage-column--cursor",
+        "stage-column--dimmed",
+    }
+
+    DEFAULT_CSS = """
+    StageColumn {
+        border: round $panel-lighten-2;
+        border-title-align: left;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+        height: 1fr;
+        width: 1fr;
+    }
+    StageColumn:focus {
+        border: heavy $accent;
+        border-title-style: bold;
+    }
+    StageColumn > .stage-column--name { text-style: bold; }
+    StageColumn > .stage-column--headline { color: $text-muted; }
+    StageColumn > .stage-column--cursor { background: $boost; }
+    StageColumn:focus > .stage-column--cursor { background: $accent 30%; }
+    StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor rests on another card."""
+
+        def __init__(self, column: StageColumn, card: Card | None) -> None:
+            super().__init__()
+            self.column = column
+            self.card = card
+
+        @property
+        def control(self) -> StageColumn:
+            return self.column
+
+    def __init__(self, stage: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.stage = stage
+        self.cards: list[Card] = []
+        self.border_title = stage
+
+    # -- data ------------------------------------------------------------------------
+
+    def set_cards(self, cards: list[Card], *, select: int | None = None) -> None:
+        """Show these cards; keep the cursor on the card with id `select` if given."""
+        self.cards = cards
+        self._update_title()
+        self.virtual_size = Size(0, len(cards) * CARD_HEIGHT)
+        index = self.cursor
+        if select is not None:
+            index = next((i for i, c in enumerate(cards) if c.contact_id == select), index)
+        self.cursor = index
+        self.refresh()
+
+    @property
+    def highlighted(self) -> Card | None:
+        return self.cards[self.cursor] if self.cards else None
+
+    # -- cursor ----------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return min(max(value, 0), max(len(self.cards) - 1, 0))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old * CARD_HEIGHT, CARD_HEIGHT)
+        self.refresh_lines(new * CARD_HEIGHT, CARD_HEIGHT)
+        if self.cards:
+            self.scroll_to_region(
+                Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True
+            )
+        self.post_message(self.Highlighted(self, self.highlighted))
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_cursor_to(self, index: int) -> None:
+        self.cursor = index if index >= 0 else len(self.cards) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(self.scrollable_content_region.height // CARD_HEIGHT, 1)
+
+    def refresh_lines(self, y: int, count: int = 1) -> None:
+        """Repaint content lines y.. y+count (content coordinates)."""
+        top = y - round(self.scroll_offset.y)
+        self.refresh(Region(0, top, self.size.width, count))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(0, len(self.cards) * CARD_HEIGHT)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        """"stage count"; a narrow column shortens the stage name, never the count."""
+        count = str(len(self.cards))
+        room = self.outer_size.width - 7 - len(count) if self.outer_size.width else 99
+        name = self.stage if len(self.stage) <= room else self.stage[: max(room - 1, 1)] + "…"
+        self.border_title = f"{name} {count}"
+
+    # -- rendering -------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = round(self.scroll_offset.y) + y
+        index, row = divmod(line, CARD_HEIGHT)
+        base = self.rich_style
+        if index >= len(self.cards) or row == CARD_HEIGHT - 1:
+            return Strip([Segment(" " * width, base)], width)
+        card = self.cards[index]
+        style = base
+        if card.dimmed:
+            style += self.get_component_rich_style("stage-column--dimmed")
+        if index == self.cursor:
+            style += self.get_component_rich_style("stage-column--cursor")
+        # The cursor shows by a bar at the left as well as by colour (NO_COLOR, mono).
+        bar = "▌" if index == self.cursor else " "
+        body = width - 1
+        if row == 0:
+            marker = printable(card.marker)
+            room = max(body - cell_len(marker) - 1, 1) if marker else body
+            name_style = style + self.get_component_rich_style("stage-column--name")
+            segments = [Segment(bar, style), Segment(fit(printable(card.name), room), name_style)]
+            if marker:
+                segments.append(Segment(fit(" " + marker, body - room), style))
+        else:
+            headline_style = style + self.get_component_rich_style("stage-column--headline")
+            segments = [Segment(bar, style), Segment(fit(printable(card.headline), body), headline_style)]
+        return Strip(segments, width)
