@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import InputError, RefError
+from store.questions import questions
 from store.quickadd import QuickAdd, parse_quick_add
 from store.records import Contact, FollowUp, Meeting
 
@@ -87,8 +89,14 @@ def start_meeting_with_new(store: Store, person: QuickAdd) -> Meeting:
 
 
 def prepared_questions(store: Store, contact: Contact) -> list[str]:
-    """The checklist for the meeting: the lines of the contact's notes that end in "?"."""
-    return [line.strip() for line in contact.notes.splitlines() if line.strip().endswith("?")]
+    """The checklist from the question bank: the untagged questions and those tagged with
+    one of the contact's tags, in the bank's order (seeds the bank on first use)."""
+    tags = {t.casefold() for t in contact.tags}
+    return [
+        q.text
+        for q in questions(store)
+        if not q.tags or tags.intersection(t.casefold() for t in q.tags)
+    ]
 
 
 def save_notes(store: Store, meeting_id: int, notes: str) -> None:
@@ -155,29 +163,20 @@ class Captures:
     problems: list[str] = field(default_factory=list)
 
 
-def parse_due(text: str, now: datetime) -> datetime:
-    """A due date as typed after "by" (a plain ISO date until store.dates exists)."""
-    try:
-        due = datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise InputError(f"not a date: {text!r}") from exc
-    return due if due.tzinfo else due.replace(tzinfo=now.tzinfo)
-
-
-def parse_todo(text: str, now: datetime) -> Todo:
+def parse_todo(text: str, now: datetime, *, dayfirst: bool = False) -> Todo:
     """ "send the article by fri": the part after the last " by " is the due date when it
     reads as one; otherwise the whole text is the todo, undated."""
     parts = _BY.split(text)
     if len(parts) > 1:
         head = " by ".join(parts[:-1]).strip()
         try:
-            return Todo(head, parse_due(parts[-1], now))
+            return Todo(head, parse_when(parts[-1], now, dayfirst=dayfirst))
         except InputError:
             pass
     return Todo(text.strip())
 
 
-def parse_notes(notes: str, now: datetime) -> Captures:
+def parse_notes(notes: str, now: datetime, *, dayfirst: bool = False) -> Captures:
     captures = Captures()
     for number, line in enumerate(notes.splitlines(), start=1):
         match = _CAPTURE.match(line)
@@ -192,7 +191,7 @@ def parse_notes(notes: str, now: datetime) -> Captures:
             except InputError as exc:
                 captures.problems.append(f"line {number}: {exc}")
         elif prefix == "todo":
-            captures.todos.append(parse_todo(body, now))
+            captures.todos.append(parse_todo(body, now, dayfirst=dayfirst))
         else:
             captures.reads.append(body)
     return captures
@@ -237,7 +236,7 @@ def plan_end(store: Store, meeting_id: int, notes: str | None = None) -> EndPlan
     contact = store.contact(meeting.contact_id)
     notes = meeting.notes if notes is None else notes
     now = store.clock()
-    captures = parse_notes(notes, now)
+    captures = parse_notes(notes, now, dayfirst=dayfirst_setting(store.settings()))
     everyone = store.contacts(include_archived=True)
     referrals: list[Referral] = []
     for person in captures.refs:

@@ -7,20 +7,24 @@ from datetime import datetime
 import pytest
 
 from store.db import Store
-from store.errors import InputError
+from store.errors import CoffeeError, InputError
 from store.meetings import (
     THANKS_TEXT,
     WRAP_UP_CUE,
     end_meeting,
+    meeting_target,
     parse_notes,
     parse_todo,
     plan_end,
+    prepared_questions,
     save_notes,
     set_planned_minutes,
     set_questions_asked,
     start_meeting,
+    start_meeting_with_new,
     timer_text,
 )
+from store.quickadd import QuickAdd
 from store.records import Contact, FollowUp, Meeting
 
 NOTES = """Talked about the data team.
@@ -62,6 +66,15 @@ def test_todo_due_date_takes_the_clock_zone(clock):
     todo = parse_todo("send notes by 2026-12-01", clock())
     assert todo.text == "send notes"
     assert todo.due == datetime(2026, 12, 1, tzinfo=clock().tzinfo)
+
+
+def test_todo_due_words_and_day_first_dates(clock):
+    assert parse_todo("send the article by fri", clock()).due == datetime(
+        2026, 11, 27, tzinfo=clock().tzinfo
+    )
+    assert parse_todo("call by 3/12", clock(), dayfirst=True).due.date().isoformat() == (
+        "2026-12-03"
+    )
 
 
 def test_todo_without_by_is_undated(clock):
@@ -112,6 +125,35 @@ def test_planned_minutes_must_be_positive(store, alice):
     meeting = start_meeting(store, alice.id)
     with pytest.raises(InputError):
         set_planned_minutes(store, meeting.id, 0)
+
+
+def test_meeting_target_finds_or_proposes(store, alice):
+    bob = store.add_contact(Contact(name="Bob Lee", company="Globex"))
+    store.add_contact(Contact(name="Bob Lee", company="Initech"))
+    assert meeting_target(store, "ali").id == alice.id
+    assert meeting_target(store, "bob lee @ GLOBEX").id == bob.id
+    assert meeting_target(store, "New Person @ Umbrella") == QuickAdd("New Person", "", "Umbrella")
+    for ref in ("Bob", "Bob Lee", "99"):
+        with pytest.raises(CoffeeError):
+            meeting_target(store, ref)
+
+
+def test_start_with_a_new_contact(store, db_path):
+    meeting = start_meeting_with_new(store, QuickAdd("New Person", "Editor", "Umbrella"))
+    person = fresh(db_path).contact(meeting.contact_id)
+    assert (person.name, person.role, person.company, person.stage) == (
+        "New Person", "Editor", "Umbrella", "target"
+    )
+
+
+def test_prepared_questions_follow_the_contact_tags(store, alice):
+    untagged = prepared_questions(store, alice)
+    assert "Who else should I talk to?" in untagged
+    assert "How is your team organised, and how are decisions made?" not in untagged
+    alice.tags = ["Manager"]
+    tagged = prepared_questions(store, alice)
+    assert set(untagged) < set(tagged)
+    assert "How is your team organised, and how are decisions made?" in tagged
 
 
 # -- the timer ---------------------------------------------------------------------------------
