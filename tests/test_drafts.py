@@ -1,0 +1,176 @@
+"""Templates in the database, chosen by stage and filled from a contact; the question bank."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from store.db import Store
+from store.drafts import (
+    DEFAULT_TEMPLATES,
+    PLACEHOLDERS,
+    STAGE_KINDS,
+    Template,
+    choose_template,
+    draft,
+    fill,
+    templates,
+)
+from store.errors import InputError
+from store.lint import PLACEHOLDER, is_job_ask, lint
+from store.questions import DEFAULT_QUESTIONS, Question, bank_text, questions, replace_bank
+from store.records import STAGES, Contact, FollowUp, Meeting
+
+
+def test_templates_are_seeded_once_into_the_file(store, db_path):
+    seeded = templates(store)
+    assert [t.key for t in seeded] == [t.key for t in DEFAULT_TEMPLATES]
+    store.remove(Template, seeded[0].id)
+    assert len(templates(Store(db_path))) == len(DEFAULT_TEMPLATES) - 1
+    on_disk = json.loads(db_path.read_text())["templates"]
+    assert len(on_disk) == len(DEFAULT_TEMPLATES) - 1
+
+
+@pytest.mark.parametrize("template", DEFAULT_TEMPLATES, ids=lambda t: t.key)
+def test_default_templates_are_brief_and_never_ask_for_a_job(template):
+    assert not is_job_ask(template.text)
+    assert len(template.text.split()) < 150
+    assert set(PLACEHOLDER.findall(template.text)) <= set(PLACEHOLDERS)
+
+
+def test_default_outreach_has_the_basics_once_filled():
+    values = {name: "Xy" for name in PLACEHOLDERS}
+    for template in DEFAULT_TEMPLATES:
+        text, unfilled = fill(template.text, values)
+        report = lint(text, template.kind)
+        assert unfilled == ()
+        assert all(check.ok for check in report.checks), (template.key, report.checks)
+
+
+def test_fill_keeps_missing_placeholders_visible_and_reports_them():
+    text, unfilled = fill(
+        "Hi {first_name} at {company} ({role}); {unknown} {company}",
+        {"first_name": "Ana", "company": "  ", "role": "CTO"},
+    )
+    assert text == "Hi Ana at {company} (CTO); {unknown} {company}"
+    assert unfilled == ("company", "unknown")
+
+
+def test_stage_picks_the_template(store):
+    contacts = {
+        stage: store.add_contact(Contact(name=f"Ana {stage}", stage=stage)) for stage in STAGES
+    }
+    chosen = {stage: choose_template(store, c).key for stage, c in contacts.items()}
+    assert chosen == {
+        "target": "outreach-cold",
+        "contacted": "nudge",
+        "met": "thanks",
+        "thanked": "keep-in-touch",
+        "referred": "thanks-referrer",
+    }
+    assert set(STAGE_KINDS) == set(STAGES)
+
+
+def test_outreach_via_referral_or_alumni(store):
+    ben = store.add_contact(Contact(name="Ben Okafor"))
+    referred = store.add_contact(Contact(name="Ana Lee", referred_by=ben.id))
+    alum = store.add_contact(Contact(name="Cy Ito", tags=["alumni"]))
+    assert choose_template(store, referred).key == "outreach-referral"
+    assert choose_template(store, alum).key == "outreach-alumni"
+    assert choose_template(store, ben, "thanks").key == "thanks"
+    with pytest.raises(InputError, match="unknown kind 'letter'"):
+        choose_template(store, ben, "letter")
+
+
+def test_an_edited_template_is_used(store, db_path):
+    ana = store.add_contact(Contact(name="Ana Lee", stage="contacted"))
+    nudge = choose_template(store, ana)
+    nudge.text = "Hi {first_name}, gentle nudge from {my_name}."
+    store.save(nudge)
+    store.set_setting("my_name", "Jo")
+    again = Store(db_path)
+    result = draft(again, ana, choose_template(again, ana))
+    assert result.text == "Hi Ana, gentle nudge from Jo."
+    assert result.unfilled == ()
+
+
+def test_draft_fills_from_the_contact_the_referrer_and_the_last_meeting(store):
+    store.set_setting("my_name", "Jo Park")
+    ben = store.add_contact(Contact(name="Ben Okafor", stage="referred"))
+    ana = store.add_contact(
+        Contact(name="Ana Maria Lee", role="CTO", company="Acme", industry="fintech",
+                stage="met", referred_by=ben.id)
+    )
+    store.add_contact(Contact(name="Cy Ito", referred_by=ben.id))
+    store.add_contact(Contact(name="Di Wu", referred_by=ben.id))
+    old = store.insert(Meeting(contact_id=ana.id, started_at="2026-11-02T10:00:00+01:00",
+                               resources=["old book"]))
+    last = store.insert(Meeting(contact_id=ana.id, started_at="2026-11-20T15:00:00+01:00",
+                                resources=["podcast: Deep Work"]))
+    store.insert(FollowUp(contact_id=ana.id, text="send the deck", meeting_id=old.id))
+    store.insert(FollowUp(contact_id=ana.id, text="done already", meeting_id=last.id,
+                          done_at="2026-11-21T09:00:00+01:00"))
+    store.insert(FollowUp(contact_id=ana.id, text="send the article", meeting_id=last.id))
+
+    thanks = draft(store, ana, choose_template(store, ana))
+    assert thanks.unfilled == ()
+    assert "Hi Ana," in thanks.text
+    assert "on Friday 20 November" in thanks.text
+    assert "As promised, I'll send the article." in thanks.text
+    assert "what you recommended: podcast: Deep Work." in thanks.text
+    assert thanks.text.rstrip().endswith("Jo Park")
+
+    outreach = draft(store, ana, choose_template(store, ana, "outreach"))
+    assert outreach.text.startswith("Subject: Ben Okafor suggested I get in touch")
+
+    referrer = draft(store, ben, choose_template(store, ben))
+    assert "connecting me with Ana Maria Lee, Cy Ito and Di Wu." in referrer.text
+
+
+def test_draft_for_a_bare_contact_reports_what_is_missing(store):
+    ana = store.add_contact(Contact(name="Ana"))
+    result = draft(store, ana, choose_template(store, ana))
+    assert result.unfilled == ("company", "my_name", "role", "industry")
+    assert "{company}" in result.text and "Hi Ana," in result.text
+
+
+# -- the question bank ----------------------------------------------------------------
+
+
+def test_question_bank_is_seeded_tagged_and_clean(store, db_path):
+    bank = questions(store)
+    assert [q.text for q in bank] == [text for text, _ in DEFAULT_QUESTIONS]
+    assert len(bank) >= 15
+    assert "Who else should I talk to?" in [q.text for q in bank]
+    tags = {tag for q in bank for tag in q.tags}
+    assert tags == {"director", "manager", "career change", "culture"}
+    assert not [q.text for q in bank if is_job_ask(q.text)]
+    assert len(json.loads(db_path.read_text())["questions"]) == len(bank)
+
+
+def test_the_job_check_marks_bad_questions(store):
+    store.insert(Question(text="How much do you make?"))
+    questions(store)  # already seeded: the new one is kept, nothing is added again
+    store.insert(Question(text="Is your team hiring?"))
+    bad = [q.text for q in questions(store) if is_job_ask(q.text, store.settings())]
+    assert bad == ["How much do you make?", "Is your team hiring?"]
+
+
+def test_bank_edited_as_text(store, db_path):
+    bank = questions(store)
+    lines = bank_text(bank).splitlines()
+    assert lines[0] == "How did you get into the role you're in today? | career change"
+    first_id = bank[0].id
+    edited = "\n".join(
+        [lines[0].replace("career change", "career change, director"), "", lines[14],
+         "What do you read every week? | culture", lines[14]]
+    )
+    replace_bank(store, edited)
+    again = questions(Store(db_path))
+    assert [(q.text, q.tags) for q in again] == [
+        ("How did you get into the role you're in today?", ["career change", "director"]),
+        ("Who else should I talk to?", []),
+        ("What do you read every week?", ["culture"]),
+    ]
+    assert again[0].id == first_id
