@@ -99,6 +99,16 @@ def prepared_questions(store: Store, contact: Contact) -> list[str]:
     ]
 
 
+def begin_meeting(store: Store, target: Contact | QuickAdd) -> tuple[Meeting, list[str]]:
+    """Start or resume the meeting (adding a new person first) and draw its checklist."""
+    with store.transaction():
+        if isinstance(target, QuickAdd):
+            meeting = start_meeting_with_new(store, target)
+        else:
+            meeting = start_meeting(store, target.id)
+        return meeting, prepared_questions(store, store.contact(meeting.contact_id))
+
+
 def save_notes(store: Store, meeting_id: int, notes: str) -> None:
     """Write the notes field of the meeting and nothing else (no write when unchanged)."""
     with store.transaction():

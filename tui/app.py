@@ -13,8 +13,11 @@ from textual.message import Message
 
 from store.db import Store
 from store.errors import CoffeeError
+from store.quickadd import QuickAdd
+from store.records import Contact
 from tui.board import BoardScreen
 from tui.help import HelpScreen
+from tui.meeting import open_meeting
 
 
 class CoffeeChatApp(App):
@@ -41,15 +44,24 @@ class CoffeeChatApp(App):
             super().__init__()
             self.error = error
 
-    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        meet_with: Contact | QuickAdd | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock or store.clock
+        self.meet_with = meet_with  # open meeting mode for them at once (coffeechat meet)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coffeechat-write")
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.push_screen(BoardScreen())
+        if self.meet_with is not None:
+            open_meeting(self, self.meet_with)
 
     # -- writing off the UI thread ---------------------------------------------------------
 
@@ -95,6 +107,11 @@ class CoffeeChatApp(App):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
 
-def make_app(store: Store, *, clock: Callable[[], datetime] | None = None) -> CoffeeChatApp:
-    """The app as the CLI and the tests build it."""
-    return CoffeeChatApp(store, clock=clock)
+def make_app(
+    store: Store,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    meet_with: Contact | QuickAdd | None = None,
+) -> CoffeeChatApp:
+    """The app as the CLI and the tests build it; meet_with opens meeting mode at once."""
+    return CoffeeChatApp(store, clock=clock, meet_with=meet_with)

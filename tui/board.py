@@ -19,6 +19,7 @@ from store.records import STAGES, Contact
 from store.text import printable
 from tui.commands import BoardCommands
 from tui.edit import EditScreen
+from tui.meeting import open_meeting
 from tui.quick_add import QuickAddScreen
 from widgets.stage_column import Card, StageColumn
 
@@ -61,6 +62,8 @@ class BoardScreen(Screen):
                 tooltip="Filter as you type; esc clears"),
         Binding("v", "toggle_archived", "Archived", show=False, id="board.archived",
                 tooltip="Show or hide archived contacts (dimmed)"),
+        Binding("m", "meeting", "Meet", id="board.meeting",
+                tooltip="Meeting mode: notes, questions and timer (resumes an open meeting)"),
         Binding("q", "app.quit", "Quit", id="board.quit",
                 tooltip="Quit; every change is already saved"),
     ]
@@ -272,6 +275,11 @@ class BoardScreen(Screen):
         self.select(before.id)
         self.app.write(self.app.store.save, before)
         self.notify(f"undid {label}: {printable(before.name)}", timeout=3, markup=False)
+
+    def action_meeting(self) -> None:
+        contact = self.focused_contact()
+        if contact is not None:
+            open_meeting(self.app, contact)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

@@ -1,0 +1,140 @@
+"""Meeting mode's two questions: the summary to confirm before ending, and "add this person?"."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from store.dates import describe
+from store.meetings import THANKS_TEXT, EndPlan
+from store.quickadd import QuickAdd
+
+MAX_LINKABLE = 9
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > VerticalScroll {{
+    width: 76; max-width: 100%; height: auto; max-height: 90%;
+    border: round $accent; background: $surface; padding: 0 1;
+}}
+"""
+
+
+class EndMeetingScreen(ModalScreen[EndPlan | None]):
+    """The summary of what ending does; returns the plan (links as chosen) or None."""
+
+    BINDINGS = [
+        Binding("enter,y", "confirm", "End meeting", id="meeting-end.confirm",
+                tooltip="Save the meeting, the new contacts and the follow-ups"),
+        Binding("escape,n", "cancel", "Back to notes", id="meeting-end.cancel",
+                tooltip="Keep the meeting going"),
+        *[
+            Binding(str(n), f"toggle({n - 1})", "Link or add", show=False,
+                    id=f"meeting-end.toggle-{n}",
+                    tooltip=f"Suggested person {n}: link the existing contact or add a new one")
+            for n in range(1, MAX_LINKABLE + 1)
+        ],
+    ]
+
+    DEFAULT_CSS = MODAL_CSS.format(name="EndMeetingScreen")
+
+    def __init__(self, plan: EndPlan) -> None:
+        super().__init__()
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = f"End the meeting with {self.plan.contact.name}"
+            yield Static(self.summary(), id="meeting-summary")
+
+    def summary(self) -> Text:
+        plan = self.plan
+        text = Text()
+
+        def heading(title: str) -> None:
+            text.append(f"{title}\n", style="bold")
+
+        heading(f"Referred by {plan.contact.name}")
+        if not plan.referrals:
+            text.append("  nobody (no ref: lines)\n", style="dim")
+        for number, referral in enumerate(plan.referrals, start=1):
+            person = referral.person
+            who = person.name + (f" — {person.role}" if person.role else "")
+            who += f" @ {person.company}" if person.company else ""
+            if referral.existing is None:
+                text.append(f"  + new target: {who}\n")
+            elif referral.link:
+                text.append(f"  {number} link to #{referral.existing.id}: {who}  ")
+                text.append(f"({number}: add a new contact instead)\n", style="dim")
+            else:
+                text.append(f"  {number} + new target: {who}  ")
+                text.append(f"({number}: link #{referral.existing.id} instead)\n", style="dim")
+        heading("Follow-ups")
+        for todo in plan.todos:
+            text.append(f"  • {todo.text}")
+            text.append(f" — due {describe(todo.due)}\n" if todo.due else "\n")
+        text.append(f"  • {THANKS_TEXT} — due {describe(plan.thanks_due)}\n")
+        if plan.resources:
+            heading("Kept on the meeting")
+            for resource in plan.resources:
+                text.append(f"  • {resource}\n")
+        if plan.new_stage:
+            heading("Stage")
+            text.append(f"  {plan.contact.stage} → {plan.new_stage}\n")
+        if plan.problems:
+            heading("Not read (fix them first, or they are left as notes)")
+            for problem in plan.problems:
+                text.append(f"  ! {problem}\n", style="bold red")
+        text.append("\nenter end the meeting · esc back to the notes", style="dim")
+        return text
+
+    def action_toggle(self, index: int) -> None:
+        if index < len(self.plan.referrals) and self.plan.referrals[index].existing is not None:
+            referral = self.plan.referrals[index]
+            referral.link = not referral.link
+            self.query_one("#meeting-summary", Static).update(self.summary())
+
+    def action_confirm(self) -> None:
+        self.dismiss(self.plan)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewContactScreen(ModalScreen[bool]):
+    """`coffeechat meet "New Person @ Company"` for someone not in the database yet."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Add and meet", id="meeting-new.confirm",
+                tooltip="Add the contact and start the meeting"),
+        Binding("escape,n", "answer(False)", "Cancel", id="meeting-new.cancel",
+                tooltip="Add nobody; back to the board"),
+    ]
+
+    DEFAULT_CSS = MODAL_CSS.format(name="NewContactScreen")
+
+    def __init__(self, person: QuickAdd) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        person = self.person
+        text = Text("No contact is called ")
+        text.append(person.name, style="bold")
+        text.append(". Add them")
+        if person.role or person.company:
+            text.append(" (")
+            text.append(" @ ".join(p for p in (person.role, person.company) if p))
+            text.append(")")
+        text.append(" as a target and start the meeting?\n\n")
+        text.append("enter add and meet · esc cancel", style="dim")
+        with VerticalScroll() as box:
+            box.border_title = "Meet someone new"
+            yield Static(text)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
