@@ -14,7 +14,7 @@ from typing import ClassVar
 from store.db import Store
 from store.errors import InputError, RefError
 from store.lint import KINDS, PLACEHOLDER
-from store.records import Contact, FollowUp, Meeting, Record
+from store.records import Contact, FollowUp, Interaction, Meeting, Record
 
 # What each placeholder is filled with.
 PLACEHOLDERS: dict[str, str] = {
@@ -40,6 +40,16 @@ STAGE_KINDS: dict[str, str] = {
     "thanked": "keep-in-touch",
     "referred": "referrer",
 }
+
+# What marking a note sent logs, and where it moves the card.
+SENT_INTERACTIONS: dict[str, str] = {
+    "outreach": "message sent",
+    "nudge": "message sent",
+    "thanks": "thank-you sent",
+    "referrer": "thank-you sent",
+    "keep-in-touch": "message sent",
+}
+SENT_MOVES: dict[str, str] = {"target": "contacted", "met": "thanked"}
 
 SEEDED_SETTING = "templates_seeded"
 
@@ -203,18 +213,15 @@ def default_key(contact: Contact, kind: str) -> str:
     return "outreach-cold"
 
 
-def choose_template(store: Store, contact: Contact, kind: str | None = None) -> Template:
-    """The template for `kind`, or for the note the contact's stage calls for."""
+def _choose(all_templates: list[Template], contact: Contact, kind: str | None) -> int:
+    """The index of the template for `kind`, or for the note the contact's stage calls for."""
     kind = check_kind(kind) if kind else STAGE_KINDS[contact.stage]
-    all_templates = templates(store)
     key = default_key(contact, kind)
-    for template in all_templates:
-        if template.key == key:
-            return template
-    for template in all_templates:
-        if template.kind == kind:
-            return template
-    raise InputError(f"no template for {kind} notes: add one in the draft screen")
+    for wanted in (lambda t: t.key == key, lambda t: t.kind == kind):
+        for index, template in enumerate(all_templates):
+            if wanted(template):
+                return index
+    raise InputError(f"no template for {kind} notes in the database")
 
 
 def fill(text: str, values: dict[str, str]) -> tuple[str, tuple[str, ...]]:
@@ -232,9 +239,43 @@ def fill(text: str, values: dict[str, str]) -> tuple[str, tuple[str, ...]]:
     return filled, tuple(dict.fromkeys(unfilled))
 
 
-def draft(store: Store, contact: Contact, template: Template) -> Draft:
-    text, unfilled = fill(template.text, draft_values(store, contact))
-    return Draft(template, text, unfilled)
+@dataclass(frozen=True)
+class DraftSetup:
+    """Everything drafting to one contact needs, read in one go: the templates, what the
+    placeholders stand for, the settings (job-ask phrases) and the template chosen."""
+
+    contact: Contact
+    templates: tuple[Template, ...]
+    values: dict[str, str]
+    settings: dict
+    chosen: int
+
+    def draft(self, index: int | None = None) -> Draft:
+        template = self.templates[self.chosen if index is None else index]
+        text, unfilled = fill(template.text, self.values)
+        return Draft(template, text, unfilled)
+
+
+def prepare_draft(store: Store, contact_id: int, kind: str | None = None) -> DraftSetup:
+    """The draft setup for a contact; `kind` picks the note, else the contact's stage."""
+    with store.transaction():
+        contact = store.contact(contact_id)
+        all_templates = templates(store)
+        return DraftSetup(
+            contact,
+            tuple(all_templates),
+            draft_values(store, contact),
+            store.settings(),
+            _choose(all_templates, contact, kind),
+        )
+
+
+def save_template_text(store: Store, template_id: int, text: str) -> Template:
+    with store.transaction():
+        template = store.get(Template, template_id)
+        template.text = text
+        store.save(template)
+        return template
 
 
 def draft_values(store: Store, contact: Contact) -> dict[str, str]:
@@ -282,3 +323,31 @@ def _day(iso: str) -> str:
     """'Monday 23 November' for the letter (no time: a note names the day)."""
     moment = datetime.fromisoformat(iso)
     return f"{moment:%A} {moment.day} {moment:%B}"
+
+
+def sent_channel(contact: Contact) -> str:
+    """How a note to this contact goes out: by email unless only LinkedIn is known."""
+    return "linkedin" if contact.linkedin and not contact.email else "email"
+
+
+def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Contact:
+    """Log the note as sent (its text kept) and move the card on: target → contacted,
+    met → thanked. The contact as it is now."""
+    kind = check_kind(kind)
+    with store.transaction():
+        contact = store.contact(contact_id)
+        sent = _log_interaction(
+            store, contact_id, SENT_INTERACTIONS[kind], sent_channel(contact), text
+        )
+        if contact.stage in SENT_MOVES:
+            contact = store.move(contact_id, SENT_MOVES[contact.stage], at=sent.at)
+        return contact
+
+
+def _log_interaction(
+    store: Store, contact_id: int, kind: str, channel: str, text: str
+) -> Interaction:
+    # TODO(switch): store.followups.log_interaction once the follow-ups helper lands it.
+    return store.insert(
+        Interaction(contact_id=contact_id, kind=kind, channel=channel, at=store.now(), text=text)
+    )

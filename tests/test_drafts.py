@@ -12,15 +12,20 @@ from store.drafts import (
     PLACEHOLDERS,
     STAGE_KINDS,
     Template,
-    choose_template,
-    draft,
     fill,
+    mark_sent,
+    prepare_draft,
+    save_template_text,
     templates,
 )
 from store.errors import InputError
 from store.lint import PLACEHOLDER, is_job_ask, lint
 from store.questions import DEFAULT_QUESTIONS, Question, bank_text, questions, replace_bank
-from store.records import STAGES, Contact, FollowUp, Meeting
+from store.records import STAGES, Contact, FollowUp, Interaction, Meeting
+
+
+def drafted(store, contact, kind=None):
+    return prepare_draft(store, contact.id, kind).draft()
 
 
 def test_templates_are_seeded_once_into_the_file(store, db_path):
@@ -61,7 +66,7 @@ def test_stage_picks_the_template(store):
     contacts = {
         stage: store.add_contact(Contact(name=f"Ana {stage}", stage=stage)) for stage in STAGES
     }
-    chosen = {stage: choose_template(store, c).key for stage, c in contacts.items()}
+    chosen = {stage: drafted(store, c).template.key for stage, c in contacts.items()}
     assert chosen == {
         "target": "outreach-cold",
         "contacted": "nudge",
@@ -76,21 +81,20 @@ def test_outreach_via_referral_or_alumni(store):
     ben = store.add_contact(Contact(name="Ben Okafor"))
     referred = store.add_contact(Contact(name="Ana Lee", referred_by=ben.id))
     alum = store.add_contact(Contact(name="Cy Ito", tags=["alumni"]))
-    assert choose_template(store, referred).key == "outreach-referral"
-    assert choose_template(store, alum).key == "outreach-alumni"
-    assert choose_template(store, ben, "thanks").key == "thanks"
+    assert drafted(store, referred).template.key == "outreach-referral"
+    assert drafted(store, alum).template.key == "outreach-alumni"
+    assert drafted(store, ben, "thanks").template.key == "thanks"
     with pytest.raises(InputError, match="unknown kind 'letter'"):
-        choose_template(store, ben, "letter")
+        drafted(store, ben, "letter")
 
 
 def test_an_edited_template_is_used(store, db_path):
     ana = store.add_contact(Contact(name="Ana Lee", stage="contacted"))
-    nudge = choose_template(store, ana)
-    nudge.text = "Hi {first_name}, gentle nudge from {my_name}."
-    store.save(nudge)
+    nudge = drafted(store, ana).template
+    save_template_text(store, nudge.id, "Hi {first_name}, gentle nudge from {my_name}.")
     store.set_setting("my_name", "Jo")
     again = Store(db_path)
-    result = draft(again, ana, choose_template(again, ana))
+    result = drafted(again, ana)
     assert result.text == "Hi Ana, gentle nudge from Jo."
     assert result.unfilled == ()
 
@@ -113,7 +117,7 @@ def test_draft_fills_from_the_contact_the_referrer_and_the_last_meeting(store):
                           done_at="2026-11-21T09:00:00+01:00"))
     store.insert(FollowUp(contact_id=ana.id, text="send the article", meeting_id=last.id))
 
-    thanks = draft(store, ana, choose_template(store, ana))
+    thanks = drafted(store, ana)
     assert thanks.unfilled == ()
     assert "Hi Ana," in thanks.text
     assert "on Friday 20 November" in thanks.text
@@ -121,16 +125,16 @@ def test_draft_fills_from_the_contact_the_referrer_and_the_last_meeting(store):
     assert "what you recommended: podcast: Deep Work." in thanks.text
     assert thanks.text.rstrip().endswith("Jo Park")
 
-    outreach = draft(store, ana, choose_template(store, ana, "outreach"))
+    outreach = drafted(store, ana, "outreach")
     assert outreach.text.startswith("Subject: Ben Okafor suggested I get in touch")
 
-    referrer = draft(store, ben, choose_template(store, ben))
+    referrer = drafted(store, ben)
     assert "connecting me with Ana Maria Lee, Cy Ito and Di Wu." in referrer.text
 
 
 def test_draft_for_a_bare_contact_reports_what_is_missing(store):
     ana = store.add_contact(Contact(name="Ana"))
-    result = draft(store, ana, choose_template(store, ana))
+    result = drafted(store, ana)
     assert result.unfilled == ("company", "my_name", "role", "industry")
     assert "{company}" in result.text and "Hi Ana," in result.text
 
@@ -174,3 +178,24 @@ def test_bank_edited_as_text(store, db_path):
         ("What do you read every week?", ["culture"]),
     ]
     assert again[0].id == first_id
+
+
+def test_mark_sent_logs_the_note_and_moves_the_card(store, db_path, clock):
+    ana = store.add_contact(Contact(name="Ana Lee", email="ana@example.com"))
+    cy = store.add_contact(Contact(name="Cy Ito", stage="met", linkedin="https://li/cy"))
+    dee = store.add_contact(Contact(name="Dee Wu", stage="contacted"))
+    clock.advance(hours=2)
+    assert mark_sent(store, ana.id, "outreach", "Hi Ana").stage == "contacted"
+    assert mark_sent(store, cy.id, "thanks").stage == "thanked"
+    assert mark_sent(store, dee.id, "nudge").stage == "contacted"
+
+    again = Store(db_path)
+    logged = [(i.contact_id, i.kind, i.channel, i.at, i.text) for i in again.records(Interaction)]
+    at = "2026-11-23T11:30:00+01:00"
+    assert logged == [
+        (ana.id, "message sent", "email", at, "Hi Ana"),
+        (cy.id, "thank-you sent", "linkedin", at, ""),
+        (dee.id, "message sent", "email", at, ""),
+    ]
+    assert again.contact(ana.id).stage_history[-1] == {"stage": "contacted", "at": at}
+    assert len(again.contact(dee.id).stage_history) == 1

@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from store.db import Store
-from store.drafts import choose_template, draft
+from store.drafts import prepare_draft
 from store.errors import CoffeeError
 from store.lint import KINDS, lint
 from store.paths import default_db_path
@@ -41,7 +41,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
     if args.my_name is not None:
         store.set_setting("my_name", args.my_name.strip())
     contact = store.resolve(args.ref)
-    result = draft(store, contact, choose_template(store, contact, args.kind))
+    result = prepare_draft(store, contact.id, args.kind).draft()
     print(printable(result.text.rstrip("\n"), keep_newlines=True))
     if result.unfilled:
         holes = ", ".join(f"{{{name}}}" for name in result.unfilled)
