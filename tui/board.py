@@ -18,9 +18,13 @@ from textual.widgets import Footer, Input, Static
 from store.records import STAGES, Contact
 from store.text import printable
 from tui.commands import BoardCommands
+from tui.contact import ContactScreen
+from tui.draft import open_draft
 from tui.edit import EditScreen
 from tui.meeting import open_meeting
 from tui.quick_add import QuickAddScreen
+from tui.stats import StatsScreen
+from tui.tree import TreeScreen
 from widgets.stage_column import Card, StageColumn
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
@@ -62,8 +66,16 @@ class BoardScreen(Screen):
                 tooltip="Filter as you type; esc clears"),
         Binding("v", "toggle_archived", "Archived", show=False, id="board.archived",
                 tooltip="Show or hide archived contacts (dimmed)"),
+        Binding("enter", "open_contact", "Open", id="board.open",
+                tooltip="Everything about the contact: details, links, history, timeline"),
+        Binding("t", "referral_tree", "Tree", id="board.tree",
+                tooltip="Who referred whom, from the people nobody referred"),
+        Binding("s", "stats", "Stats", id="board.stats",
+                tooltip="Funnel, reply rate, meetings per week, weekly goal"),
         Binding("m", "meeting", "Meet", id="board.meeting",
                 tooltip="Meeting mode: notes, questions and timer (resumes an open meeting)"),
+        Binding("w", "draft", "Write", id="board.draft",
+                tooltip="Write a note: the draft the stage calls for, checked for job asks"),
         Binding("q", "app.quit", "Quit", id="board.quit",
                 tooltip="Quit; every change is already saved"),
     ]
@@ -107,7 +119,7 @@ class BoardScreen(Screen):
         if select is None and (card := self.focused_card()):
             select = card.contact_id
         self.contacts = {c.id: c for c in contacts}
-        self.order = [c.id for c in sorted(contacts, key=lambda c: c.stage_since, reverse=True)]
+        self.order = [c.id for c in sorted(contacts, key=lambda c: (c.stage_since, c.id), reverse=True)]
         now = self.app.clock()
         self.cards = {c.id: self._card(c, now) for c in contacts}
         self.haystack = {c.id: self._haystack(c) for c in contacts}
@@ -144,7 +156,8 @@ class BoardScreen(Screen):
     def update_header(self) -> None:
         total = sum(1 for c in self.contacts.values() if not c.archived)
         archived = len(self.contacts) - total
-        parts = [f"coffeechat · {self.app.store.path.name}", f"{total} contacts"]
+        parts = [f"coffeechat · {self.app.store.path.name}",
+                 f"{total} contact{'' if total == 1 else 's'}"]
         if archived:
             parts.append(f"{archived} archived" + (" (shown)" if self.show_archived else ""))
         if self.filter_text:
@@ -276,10 +289,44 @@ class BoardScreen(Screen):
         self.app.write(self.app.store.save, before)
         self.notify(f"undid {label}: {printable(before.name)}", timeout=3, markup=False)
 
+    def action_open_contact(self) -> None:
+        contact = self.focused_contact()
+        if contact is None:
+            return
+
+        def back(edited: set[int] | None) -> None:
+            self.take_edits(edited)
+            self.select(contact.id)
+
+        self.app.push_screen(ContactScreen(contact.id), back)
+
+    def take_edits(self, edited: set[int] | None) -> None:
+        """Show the contacts another screen edited."""
+        for contact_id in edited or ():
+            self.put(self.app.store.contact(contact_id))
+
+    def action_referral_tree(self) -> None:
+        self.app.push_screen(TreeScreen(), self.take_edits)
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen())
+
     def action_meeting(self) -> None:
         contact = self.focused_contact()
         if contact is not None:
             open_meeting(self.app, contact)
+
+    def action_draft(self) -> None:
+        contact = self.focused_contact()
+        if contact is None:
+            return
+
+        def back(sent: Contact | None) -> None:
+            if sent is not None:
+                self.put(sent, to_front=sent.stage != contact.stage)
+            self.select(contact.id)
+
+        open_draft(self.app, contact.id, back)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

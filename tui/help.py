@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+KEY_NAMES = {
+    "question_mark": "?", "greater_than_sign": ">", "less_than_sign": "<", "slash": "/",
+    "escape": "esc", "pageup": "pgup", "pagedown": "pgdn", "enter": "⏎",
+}
 
-def key_label(key: str) -> str:
-    names = {
-        "question_mark": "?", "greater_than_sign": ">", "less_than_sign": "<",
-        "slash": "/", "full_stop": ".", "escape": "esc", "pageup": "pgup", "pagedown": "pgdn",
-    }
-    return names.get(key, key)
+
+def _rank(active: ActiveBinding) -> int:
+    """The screen's own keys first, then the focused widget's, then the app's."""
+    if isinstance(active.node, Screen):
+        return 0
+    return 2 if isinstance(active.node, App) else 1
 
 
 class HelpScreen(ModalScreen[None]):
-    """A list of the keys; any key closes it."""
+    """A list of the keys; esc, q, ? or F1 closes it."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close",
                         tooltip="Back to the screen")]
@@ -27,7 +31,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 64; max-width: 100%; height: auto; max-height: 90%;
+        width: 80; max-width: 100%; height: auto; max-height: 90%;
         border: round $accent; padding: 0 1; background: $surface;
     }
     """
@@ -35,17 +39,18 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
         super().__init__()
         rows: dict[str, list[str]] = {}
-        for key, active in bindings.items():
-            description = active.binding.description or active.binding.action
-            if active.binding.tooltip:
-                description = f"{description} — {active.binding.tooltip}"
-            rows.setdefault(description, []).append(key_label(key))
-        self._text = Text()
-        self._text.append("Keys\n", style="bold")
-        for description, keys in rows.items():
-            self._text.append(f"{' '.join(keys):>16}  ", style="bold")
-            self._text.append(f"{description}\n")
+        for key, active in sorted(bindings.items(), key=lambda item: _rank(item[1])):
+            binding = active.binding
+            rows.setdefault(binding.tooltip or binding.description or binding.action, []).append(
+                KEY_NAMES.get(key, key)
+            )
+        self._text = Text(no_wrap=True, overflow="ellipsis")
+        self._text.append("Keys", style="bold")
+        for what, keys in rows.items():
+            self._text.append(f"\n{' '.join(keys):>18}  ", style="bold")
+            self._text.append(what)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with VerticalScroll() as box:
+            box.border_title = "Help — esc to close"
             yield Static(self._text)

@@ -44,7 +44,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-class StageColumn(ScrollView, can_focus=True):
+class StageColumn(ScrollView, can_focus=True, inherit_bindings=False):
     """The cards of one stage, with a cursor."""
 
     BINDINGS = [

@@ -1,0 +1,219 @@
+"""The board, driven by keys the way a user drives it; checked on screen and on disk."""
+
+from __future__ import annotations
+
+import json
+
+from store.db import Store
+from store.quickadd import parse_quick_add
+from tests.screen import screen_text, wait_for_screen
+from tui.app import make_app
+from tui.help import HelpScreen
+
+
+def seed(store, *lines_and_stages):
+    ids = []
+    for line, stage in lines_and_stages:
+        ids.append(store.add_contact(parse_quick_add(line).contact(stage=stage)).id)
+    return ids
+
+
+def on_disk(db_path):
+    return json.loads(db_path.read_text()).get("contacts", {})
+
+
+async def settle(app, pilot):
+    app.flush_writes()
+    await pilot.pause()
+
+
+async def test_columns_show_counts_and_cards(store):
+    seed(store, ("Jane Doe, VP Engineering @ Acme", "target"), ("Bob Lee @ Globex", "met"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = screen_text(app)
+        for title in ("target 1", "contacted 0", "met 1", "thanked 0", "referred 0"):
+            assert title in text
+        assert "Jane Doe" in text and "VP Engineering @ Acme" in text
+        assert "coffeechat · coffeechat.json · 2 contacts" in text
+
+
+async def test_arrows_and_letters_move_between_columns_and_cards(store):
+    seed(store, ("Ann A", "target"), ("Ben B", "target"), ("Cat C", "contacted"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = app.screen
+        assert board.focused_contact().name == "Ben B"  # newest first
+        await pilot.press("down")
+        assert board.focused_contact().name == "Ann A"
+        await pilot.press("k")
+        assert board.focused_contact().name == "Ben B"
+        await pilot.press("end")
+        assert board.focused_contact().name == "Ann A"
+        await pilot.press("home")
+        assert board.focused_contact().name == "Ben B"
+        await pilot.press("pagedown")
+        assert board.focused_contact().name == "Ann A"
+        await pilot.press("pageup", "right")
+        assert board.focused_contact().name == "Cat C"
+        await pilot.press("l")
+        assert board.focused_column().stage == "met" and board.focused_contact() is None
+        await pilot.press("left", "h", "j")
+        assert board.focused_contact().name == "Ann A"
+        await pilot.press("5")
+        assert board.focused_column().stage == "referred"
+        await pilot.press("2")
+        assert board.focused_contact().name == "Cat C"
+
+
+async def test_move_keys_change_stage_keep_focus_and_save(store, db_path):
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("greater_than_sign")
+        assert app.screen.focused_column().stage == "contacted"
+        assert app.screen.focused_contact().name == "Jane Doe"
+        await pilot.press("shift+right", "shift+right", "less_than_sign")
+        await settle(app, pilot)
+        assert app.screen.focused_column().stage == "met"
+        assert "met 1" in screen_text(app)
+    history = on_disk(db_path)[str(jane)]["stage_history"]
+    assert [h["stage"] for h in history] == ["target", "contacted", "met", "thanked", "met"]
+
+
+async def test_quick_add_lands_in_the_focused_column(store, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3", "n")
+        await pilot.press(*"Bob Lee, Director @ Globex, data")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen.focused_contact().name == "Bob Lee"
+        assert "Director @ Globex" in screen_text(app)
+    (doc,) = on_disk(db_path).values()
+    assert (doc["name"], doc["role"], doc["company"], doc["industry"], doc["stage"]) == (
+        "Bob Lee", "Director", "Globex", "data", "met")
+
+
+async def test_quick_add_without_a_name_explains_and_adds_nothing(store, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n", "@", "enter")
+        assert "a name comes first" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert on_disk(db_path) == {}
+
+
+async def test_edit_form_saves_only_valid_values(store, db_path):
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#field-email").value = "not-an-email"
+        app.screen.query_one("#field-role").value = "CTO"
+        await pilot.press("ctrl+s")
+        assert "not an email address" in screen_text(app)
+        await settle(app, pilot)
+        assert on_disk(db_path)[str(jane)]["role"] == ""
+        app.screen.query_one("#field-email").value = "jane@acme.com"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "CTO @ Acme" in screen_text(app)
+    doc = on_disk(db_path)[str(jane)]
+    assert (doc["role"], doc["email"]) == ("CTO", "jane@acme.com")
+
+
+async def test_archive_then_undo(store, db_path):
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        assert "archived Jane Doe — u to undo" in text and "target 0" in text
+        assert on_disk(db_path)[str(jane)]["archived"] is True
+        await pilot.press("v")
+        assert "target 1" in screen_text(app)
+        await pilot.press("v", "u")
+        await settle(app, pilot)
+        assert "target 1" in screen_text(app)
+    assert on_disk(db_path)[str(jane)]["archived"] is False
+
+
+async def test_undo_a_move(store, db_path):
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(">", "u")
+        await settle(app, pilot)
+        assert app.screen.focused_contact().stage == "target"
+    doc = on_disk(db_path)[str(jane)]
+    assert doc["stage"] == "target" and len(doc["stage_history"]) == 1
+
+
+async def test_filter_as_you_type_and_escape_clears(store):
+    seed(store, ("Jane Doe @ Acme, fintech", "target"), ("Bob Lee @ Globex, health", "met"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"glob")
+        text = screen_text(app)
+        assert "Bob Lee" in text and "Jane Doe" not in text and "target 0" in text
+        await pilot.press("escape")
+        text = screen_text(app)
+        assert "Jane Doe" in text and "Bob Lee" in text
+
+
+async def test_help_lists_the_keys(store):
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, HelpScreen)
+        text = screen_text(app)
+        assert "Scroll" not in text
+        assert "Move the card to the next stage" in text and "Quick add" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Move the card to the next stage" not in screen_text(app)
+
+
+async def test_palette_goes_to_a_contact(store):
+    seed(store, ("Jane Doe @ Acme", "target"), ("Bob Lee @ Globex", "thanked"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+p", *"go to contact bob")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.focused_contact().name == "Bob Lee"
+
+
+async def test_quit_leaves_everything_saved(store, db_path):
+    (jane,) = seed(store, ("Jane Doe", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(">", "q")
+    assert on_disk(db_path)[str(jane)]["stage"] == "contacted"
+
+
+async def test_an_external_write_appears_without_losing_focus(store, db_path):
+    seed(store, ("Jane Doe", "target"), ("Ann Other", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down")
+        assert app.screen.focused_contact().name == "Jane Doe"
+        Store(db_path).add_contact(parse_quick_add("Zed New @ Elsewhere").contact(stage="met"))
+        await pilot.pause(1.5)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Zed New" in screen_text(app)
+        assert app.screen.focused_contact().name == "Jane Doe"
+
+
+async def test_markup_and_escapes_in_names_show_literally(store):
+    seed(store, ("[b]E[/]\x1b[2J", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = screen_text(app)
+        assert "[b]E[/]\\x1b[2J" in text
