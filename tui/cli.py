@@ -16,11 +16,11 @@ from store.paths import default_db_path, demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui import cli_drafts, cli_stats
+from tui import cli_drafts, cli_io, cli_stats
 from tui.clikit import add_command, contact_json, db_option, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (cli_stats, cli_drafts)
+FEATURES: tuple = (cli_stats, cli_drafts, cli_io)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
