@@ -182,6 +182,14 @@ class Store:
     def records(self, cls: type[R]) -> list[R]:
         return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
 
+    def find(self, cls: type[R], **equal: object) -> list[R]:
+        """The records whose fields equal these values, in id order (only those are built)."""
+        return [
+            cls.from_doc(doc, key)
+            for key, doc in self._docs(cls.TABLE)
+            if all(doc.get(name) == value for name, value in equal.items())
+        ]
+
     def get(self, cls: type[R], record_id: int) -> R:
         doc = self._raw(cls.TABLE).get(str(record_id))
         if doc is None:

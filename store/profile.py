@@ -67,17 +67,13 @@ def profile(store: Store, contact_id: int) -> Profile:
             referrer = store.contact(contact.referred_by)
         except CoffeeError:
             referrer = None
-
-    def mine(records: list) -> list:
-        return [r for r in records if r.contact_id == contact_id]
-
     return Profile(
         contact=contact,
         referrer=referrer,
-        referred=[
-            c for c in store.contacts(include_archived=True) if c.referred_by == contact_id
-        ],
+        referred=store.find(Contact, referred_by=contact_id),
         spans=stage_spans(contact, store.clock()),
-        timeline=timeline(mine(store.records(Interaction)), mine(store.records(Meeting))),
-        followups=open_followups(mine(store.records(FollowUp))),
+        timeline=timeline(
+            store.find(Interaction, contact_id=contact_id), store.find(Meeting, contact_id=contact_id)
+        ),
+        followups=open_followups(store.find(FollowUp, contact_id=contact_id)),
     )

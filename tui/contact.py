@@ -1,0 +1,264 @@
+"""`enter` on a card — one contact: every field, the links to who referred them and whom
+they referred, the stage history, the timeline, open follow-ups, research and culture.
+
+The screen dismisses with the ids of the contacts edited while it (or a contact screen it
+opened) was up, so the board can take the changes in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from store.dates import describe
+from store.errors import CoffeeError
+from store.profile import Event, Profile, profile
+from store.records import Contact
+from store.stats import parse_iso
+from store.text import printable
+from store.validate import FORM_FIELDS
+from tui.edit import EditScreen
+
+SHOWN_FIELDS = [f for f in FORM_FIELDS if f not in ("name", "referred_by", "notes", "research",
+                                                      "culture")]
+LONG_FIELDS = {
+    "notes": "Notes",
+    "research": "Research — what to know before the meeting",
+    "culture": "Culture — what to watch for at their office",
+}
+LABELS = {"how_we_know": "how we know", "keep_in_touch": "keep in touch"}
+
+
+def when(iso: str | None, now: datetime) -> str:
+    moment = parse_iso(iso)
+    return describe(moment, now=now) if moment else "no date"
+
+
+def line(text: str) -> str:
+    return printable(text)
+
+
+def heading(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def contact_label(contact: Contact, relation: str) -> Text:
+    label = Text(f"{relation}: ", style="dim")
+    label.append(line(contact.name), style="bold")
+    label.append(f"  {contact.stage}" + ("  (archived)" if contact.archived else ""))
+    if contact.headline:
+        label.append(f"  {line(contact.headline)}", style="dim")
+    return label
+
+
+class ContactScreen(Screen[set[int]]):
+    """One contact, everything about them; links lead to other contacts."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="contact.back",
+                tooltip="Back to where you came from"),
+        Binding("e", "edit", "Edit", id="contact.edit", tooltip="Edit every field"),
+        Binding("pageup", "scroll(-1)", "Page up", show=False, id="contact.page-up",
+                tooltip="Scroll the page up"),
+        Binding("pagedown", "scroll(1)", "Page down", show=False, id="contact.page-down",
+                tooltip="Scroll the page down"),
+    ]
+
+    DEFAULT_CSS = """
+    ContactScreen #contact-header {
+        dock: top; height: 1; padding: 0 1; background: $panel; text-style: bold;
+    }
+    ContactScreen #contact-body { padding: 0 1; }
+    ContactScreen #links, ContactScreen #timeline {
+        height: auto; max-height: 12; border: none; padding: 0; background: $surface;
+    }
+    ContactScreen #links:focus, ContactScreen #timeline:focus {
+        background: $boost; border-left: thick $accent;
+    }
+    ContactScreen .section { margin-top: 1; }
+    ContactScreen #contact-columns { height: auto; }
+    ContactScreen #contact-columns > * { width: 1fr; height: auto; }
+    ContactScreen #fields { margin-right: 2; }
+    """
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.edited: set[int] = set()
+        self.profile: Profile | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="contact-header", markup=False)
+        with VerticalScroll(id="contact-body", can_focus=False):
+            yield OptionList(id="links", markup=False)
+            with Horizontal(id="contact-columns", classes="section"):
+                yield Static(id="fields", markup=False)
+                with Vertical():
+                    yield Static(id="stages", markup=False)
+                    yield Static(id="followups", markup=False, classes="section")
+            yield Static(id="long-fields", markup=False, classes="section")
+            yield Static(heading("Timeline (newest first; enter opens a meeting's notes)"),
+                         classes="section")
+            yield Tree(Text("timeline"), id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#timeline", Tree).show_root = False
+        if self.reload():
+            self.query_one("#links", OptionList).focus()
+
+    def reload(self) -> bool:
+        """Read the contact again and show it; False (and back) when it is gone."""
+        try:
+            self.profile = profile(self.app.store, self.contact_id)
+        except CoffeeError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.dismiss(self.edited)
+            return False
+        self.render_profile(self.profile, self.app.clock())
+        return True
+
+    # -- rendering -------------------------------------------------------------------
+
+    def render_profile(self, p: Profile, now: datetime) -> None:
+        c = p.contact
+        header = f"{line(c.name)} — {line(c.headline) or 'no role yet'} · {c.stage} · #{c.id}"
+        self.query_one("#contact-header", Static).update(
+            Text(header + ("  (archived)" if c.archived else ""))
+        )
+        self.render_links(p)
+        self.query_one("#fields", Static).update(self.fields_text(c, now))
+        self.query_one("#long-fields", Static).update(self.long_fields_text(c))
+        self.query_one("#stages", Static).update(self.stages_text(p, now))
+        self.query_one("#followups", Static).update(self.followups_text(p, now))
+        self.render_timeline(p.timeline, now)
+
+    def render_links(self, p: Profile) -> None:
+        links = self.query_one("#links", OptionList)
+        highlighted = links.highlighted
+        links.clear_options()
+        c = p.contact
+        if p.referrer is not None:
+            links.add_option(Option(contact_label(p.referrer, "referred by"), id=str(p.referrer.id)))
+        elif c.referred_by is not None:
+            links.add_option(Option(Text(f"referred by: a deleted contact (#{c.referred_by})"),
+                                    disabled=True))
+        links.add_options(
+            Option(contact_label(r, "referred"), id=str(r.id)) for r in p.referred
+        )
+        if not links.option_count:
+            links.add_option(Option(Text("nobody referred them; they have referred nobody yet"),
+                                    disabled=True))
+        enabled = [i for i, option in enumerate(links.options) if not option.disabled]
+        if enabled:
+            links.highlighted = highlighted if highlighted in enabled else enabled[0]
+
+    @staticmethod
+    def fields_text(c: Contact, now: datetime) -> Text:
+        text = heading("Details (e to edit)")
+        width = max(len(LABELS.get(name, name)) for name in SHOWN_FIELDS)
+        for name in SHOWN_FIELDS:
+            value = getattr(c, name)
+            shown = ", ".join(value) if isinstance(value, list) else str(value or "")
+            text.append(f"\n{LABELS.get(name, name):<{width}} ", style="dim")
+            text.append(line(shown) or "—")
+        text.append(f"\n{'added':<{width}} ", style="dim")
+        text.append(when(c.created_at, now))
+        return text
+
+    @staticmethod
+    def long_fields_text(c: Contact) -> Text:
+        text = Text()
+        for name, title in LONG_FIELDS.items():
+            if text:
+                text.append("\n\n")
+            text.append_text(heading(title))
+            text.append("\n" + (printable(getattr(c, name), keep_newlines=True) or "—"))
+        return text
+
+    @staticmethod
+    def stages_text(p: Profile, now: datetime) -> Text:
+        text = heading("Stage history (days in each)")
+        for span in p.spans:
+            text.append(f"\n{span.stage:<9} {describe(span.at, now=now):<16} {span.days:5.1f}")
+        if not p.spans:
+            text.append("\n—")
+        return text
+
+    @staticmethod
+    def followups_text(p: Profile, now: datetime) -> Text:
+        text = heading("Open follow-ups")
+        for followup in p.followups:
+            due = f"due {when(followup.due, now)}" if followup.due else "no due date"
+            text.append(f"\n{line(followup.text)} ")
+            text.append(f"({followup.kind}, {due})", style="dim")
+        if not p.followups:
+            text.append("\nnothing open")
+        return text
+
+    def render_timeline(self, events: list[Event], now: datetime) -> None:
+        tree = self.query_one("#timeline", Tree)
+        tree.clear()
+        for event in events:
+            label = Text(f"{when(event.at, now):<18} ")
+            label.append(line(event.kind), style="bold")
+            if event.detail:
+                label.append(f"  {line(event.detail)}")
+            if event.meeting is None:
+                tree.root.add_leaf(label)
+                continue
+            node = tree.root.add(label)
+            meeting = event.meeting
+            for note in meeting.notes.splitlines() or ["(no notes)"]:
+                node.add_leaf(Text(line(note)))
+            for question in meeting.questions_asked:
+                node.add_leaf(Text(f"asked: {line(question)}", style="dim"))
+        if not events:
+            tree.root.add_leaf(Text("nothing logged yet"))
+
+    # -- actions ---------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.open_contact(int(event.option.id))
+
+    def open_contact(self, contact_id: int) -> None:
+        def back(edited: set[int] | None) -> None:
+            if edited:
+                self.edited |= edited
+                self.reload()
+
+        self.app.push_screen(ContactScreen(contact_id), back)
+
+    def action_back(self) -> None:
+        self.dismiss(self.edited)
+
+    def action_scroll(self, direction: int) -> None:
+        body = self.query_one("#contact-body", VerticalScroll)
+        if direction < 0:
+            body.scroll_page_up()
+        else:
+            body.scroll_page_down()
+
+    def action_edit(self) -> None:
+        if self.profile is None:
+            return
+        contact, referrer = self.profile.contact, self.profile.referrer
+
+        def saved(_: object) -> None:
+            self.edited.add(contact.id)
+            self.reload()
+
+        def edited(result: Contact | None) -> None:
+            if result is not None and result != contact:
+                self.app.write(self.app.store.save, result, on_saved=saved)
+
+        screen = EditScreen(contact, referrer.name if referrer else "", self.app.store.resolve)
+        self.app.push_screen(screen, edited)

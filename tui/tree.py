@@ -1,0 +1,150 @@
+"""`t` — the referral tree: who led to whom, from the contacts nobody referred.
+
+Children are added to a node only when it is first expanded, so 20,000 contacts cost no
+more to open than the roots. The screen dismisses with the ids of contacts edited from it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from store.records import Contact, Meeting
+from store.stats import Forest, held, referral_count, referral_forest, referrals_per_meeting
+from store.text import printable
+from tui.cli_stats import ratio
+from tui.contact import ContactScreen
+
+
+def node_label(contact: Contact, referred: int) -> Text:
+    label = Text(printable(contact.name), style="bold")
+    label.append(f" · {contact.stage}")
+    if contact.archived:
+        label.append(" (archived)", style="dim")
+    if referred:
+        label.append(f" · led to {referred}", style="dim")
+    return label
+
+
+class ReferralTree(Tree[int]):
+    """A tree of contact ids that grows a node's children when it is expanded."""
+
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="tree.open", tooltip="Open the contact"),
+        Binding("space", "toggle_node", "Expand", id="tree.toggle",
+                tooltip="Show or hide whom this contact referred"),
+        Binding("right,l", "expand", "Expand", show=False, id="tree.expand",
+                tooltip="Show whom this contact referred"),
+        Binding("left,h", "collapse", "Collapse", show=False, id="tree.collapse",
+                tooltip="Hide the referred, or go to the referrer"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="tree.down",
+                tooltip="Next contact"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="tree.up", tooltip="Previous contact"),
+    ]
+
+    def __init__(self, forest: Forest, contacts: dict[int, Contact], **kwargs) -> None:
+        super().__init__(Text("referrals"), **kwargs)
+        self.forest = forest
+        self.contacts = contacts
+        self.nodes_by_contact: dict[int, TreeNode[int]] = {}
+        self.show_root = False
+        self.auto_expand = False  # enter opens the contact; space, l and → expand
+
+    def on_mount(self) -> None:
+        self.add_contacts(self.root, self.forest.roots)
+        self.root.expand()
+        self.cursor_line = 0
+
+    def add_contacts(self, parent: TreeNode[int], contact_ids: list[int]) -> None:
+        for contact_id in contact_ids:
+            referred = len(self.forest.children.get(contact_id, ()))
+            node = parent.add(node_label(self.contacts[contact_id], referred), data=contact_id,
+                              allow_expand=bool(referred))
+            self.nodes_by_contact[contact_id] = node
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[int]) -> None:
+        node = event.node
+        if node.data is not None and not node.children:
+            self.add_contacts(node, self.forest.children.get(node.data, []))
+
+    def relabel(self, contact: Contact) -> None:
+        self.contacts[contact.id] = contact
+        node = self.nodes_by_contact.get(contact.id)
+        if node is not None:
+            node.set_label(node_label(contact, len(self.forest.children.get(contact.id, ()))))
+
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.is_expanded:
+            node.collapse()
+        else:
+            self.action_cursor_parent()
+
+
+class TreeScreen(Screen[set[int]]):
+    """The referral forest with its size, depth and referrals per meeting."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="tree-screen.back", tooltip="Back to the board"),
+    ]
+
+    DEFAULT_CSS = """
+    TreeScreen #tree-header {
+        dock: top; height: auto; padding: 0 1; background: $panel;
+    }
+    TreeScreen ReferralTree { height: 1fr; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.edited: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        store = self.app.store
+        contacts = store.contacts(include_archived=True)
+        forest = referral_forest(contacts)
+        per_meeting = referrals_per_meeting(
+            referral_count(contacts), len(held(store.records(Meeting), store.clock()))
+        )
+        header = Text("Referral tree", style="bold")
+        header.append(
+            f" · {forest.size} contacts · depth {forest.depth} · "
+            f"{ratio(per_meeting)} referrals per meeting\n"
+        )
+        roots = len(forest.roots)
+        header.append(
+            f"from {roots} {'person' if roots == 1 else 'people'} nobody referred; "
+            "space or → expands, enter opens",
+            style="dim",
+        )
+        yield Static(header, id="tree-header", markup=False)
+        yield ReferralTree(forest, {c.id: c for c in contacts}, id="referral-tree")
+        yield Footer()
+
+    @property
+    def tree(self) -> ReferralTree:
+        return self.query_one(ReferralTree)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[int]) -> None:
+        if event.node.data is not None:
+            self.open_contact(event.node.data)
+
+    def open_contact(self, contact_id: int) -> None:
+        def back(edited: set[int] | None) -> None:
+            for edited_id in edited or ():
+                self.edited.add(edited_id)
+                self.tree.relabel(self.app.store.contact(edited_id))
+
+        self.app.push_screen(ContactScreen(contact_id), back)
+
+    def action_back(self) -> None:
+        self.dismiss(self.edited)
