@@ -11,7 +11,7 @@ import io
 import os
 import re
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
@@ -147,7 +147,7 @@ def export_ics(store: Store, stage: str | None = None) -> str:
     the entries instead of duplicating them.
     """
     people = {c.id: c for c in _chosen(store, stage)}
-    stamp = store.clock().astimezone(timezone.utc)
+    stamp = store.clock().astimezone(UTC)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//coffeechat//coffeechat//EN")
     calendar.add("version", "2.0")
@@ -160,8 +160,8 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         event = icalendar.Event()
         event.add("uid", f"meeting-{meeting.id}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
-        event.add("dtstart", start.astimezone(timezone.utc))
-        event.add("dtend", (start + timedelta(minutes=meeting.planned_minutes)).astimezone(timezone.utc))
+        event.add("dtstart", start.astimezone(UTC))
+        event.add("dtend", (start + timedelta(minutes=meeting.planned_minutes)).astimezone(UTC))
         event.add("summary", summary)
         if contact.headline:
             event.add("description", contact.headline)
@@ -182,7 +182,7 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         todo.add("description", f"for {contact.name}")
         todo.add("status", "NEEDS-ACTION")
         if due := _moment(followup.due):
-            todo.add("due", due.astimezone(timezone.utc))
+            todo.add("due", due.astimezone(UTC))
         calendar.add_component(todo)
     return calendar.to_ical().decode()
 
@@ -218,18 +218,27 @@ def _meeting_notes(store: Store, stage: str | None) -> str:
     followups = store.records(FollowUp)
     lines = ["# Meetings", ""]
     meetings = [m for m in store.records(Meeting) if m.contact_id in people]
-    for meeting in sorted(meetings, key=lambda m: _moment(m.started_at) or datetime.min.replace(tzinfo=timezone.utc)):
+    for meeting in sorted(
+        meetings, key=lambda m: _moment(m.started_at) or datetime.min.replace(tzinfo=UTC)
+    ):
         contact = everyone[meeting.contact_id]
-        lines += [f"## {_md(contact.name)} — {_md(meeting.medium)}, {_when(meeting.started_at)}", ""]
+        lines += [
+            f"## {_md(contact.name)} — {_md(meeting.medium)}, {_when(meeting.started_at)}",
+            "",
+        ]
         if contact.headline:
             lines += [_md(contact.headline), ""]
         referrals = [everyone[i] for i in meeting.referrals if i in everyone]
-        promises = [
-            f for f in followups if f.meeting_id == meeting.id or f.id in meeting.todos
-        ]
+        promises = [f for f in followups if f.meeting_id == meeting.id or f.id in meeting.todos]
         sections = (
             ("Notes", _fenced(meeting.notes) if meeting.notes.strip() else []),
-            ("Referrals", [f"- {_md(c.name)}" + (f" ({_md(c.headline)})" if c.headline else "") for c in referrals]),
+            (
+                "Referrals",
+                [
+                    f"- {_md(c.name)}" + (f" ({_md(c.headline)})" if c.headline else "")
+                    for c in referrals
+                ],
+            ),
             ("Promises", [_promise(f) for f in promises]),
             ("Resources", [f"- {_md(r)}" for r in meeting.resources]),
         )
@@ -251,7 +260,7 @@ def _activity_log(store: Store, stage: str | None) -> str:
         for contact in _chosen(store, stage)
         for entry in contact.stage_history
     ]
-    entries.sort(key=lambda e: (e[0] or datetime.min.replace(tzinfo=timezone.utc), e[2].name))
+    entries.sort(key=lambda e: (e[0] or datetime.min.replace(tzinfo=UTC), e[2].name))
     lines = [
         "# Activity log",
         "",

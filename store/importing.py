@@ -153,7 +153,9 @@ def _csv_rows(text: str, path: Path, delimiter: str = ",") -> list[tuple[int, li
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{path}: line {start} is not valid CSV ({exc}); nothing was imported") from None
+        raise InputError(
+            f"{path}: line {start} is not valid CSV ({exc}); nothing was imported"
+        ) from None
     return rows
 
 
@@ -213,7 +215,9 @@ class RowReader:
 
     def _put(self, row: Row, target: str, text: str) -> None:
         if target == "tags":
-            row.fields["tags"] = list(dict.fromkeys(filter(None, map(str.strip, _TAG_SPLIT.split(text)))))
+            row.fields["tags"] = list(
+                dict.fromkeys(filter(None, map(str.strip, _TAG_SPLIT.split(text))))
+            )
         elif target == "connected_on":
             when = self._date(row.line, text, target)
             if when:
@@ -283,7 +287,9 @@ def _table_rows(
 
 def _columns(header: list[str], mapping: dict[str, str]) -> dict[int, str]:
     known = HEADER_TARGETS | mapping
-    return {i: known[header_key(cell)] for i, cell in enumerate(header) if header_key(cell) in known}
+    return {
+        i: known[header_key(cell)] for i, cell in enumerate(header) if header_key(cell) in known
+    }
 
 
 def _has_name(columns: dict[int, str]) -> bool:
@@ -293,11 +299,9 @@ def _has_name(columns: dict[int, str]) -> bool:
 def linkedin_rows(text: str, path: Path, reader: RowReader) -> list[Row]:
     """Connections.csv: a `Notes:` preamble, blank lines, then the header and the rows."""
     rows = _csv_rows(text, path)
-    for at, (line, cells) in enumerate(rows):
-        keys = {header_key(cell) for cell in cells}
-        if {"first name", "last name"} <= keys:
-            break
-    else:
+    headers = [{header_key(cell) for cell in cells} for _, cells in rows]
+    at = next((i for i, keys in enumerate(headers) if {"first name", "last name"} <= keys), None)
+    if at is None:
         raise InputError(
             f"{path}: no LinkedIn header (First Name,Last Name,URL,Email Address,Company,"
             "Position,Connected On) found; is it LinkedIn's Connections.csv?"
@@ -428,7 +432,7 @@ class Matcher:
 
     def add(self, contact: Contact) -> None:
         doc = vars(contact)
-        for key, index in zip(KEYS, self.index):
+        for key, index in zip(KEYS, self.index, strict=True):
             value = key(doc)
             if value and value != ("", ""):
                 index.setdefault(value, contact)
@@ -438,11 +442,13 @@ class Matcher:
 
     def find(self, fields: dict) -> Contact | None:
         wanted = linkedin_key(fields.get("linkedin", ""))
-        for key, index in zip(KEYS, self.index):
+        for key, index in zip(KEYS, self.index, strict=True):
             value = key(fields)
             contact = index.get(value) if value else None
             # Two different LinkedIn profiles are two people, whatever else they share.
-            if contact and not (wanted and contact.linkedin and linkedin_key(contact.linkedin) != wanted):
+            if contact and not (
+                wanted and contact.linkedin and linkedin_key(contact.linkedin) != wanted
+            ):
                 return contact
         return None
 
@@ -535,7 +541,9 @@ def _merge(store: Store, rows: list[Row], report: ImportReport) -> None:
 # -- JSON backups ----------------------------------------------------------------------
 
 
-def restore_json(store: Store, text: str, path: Path, report: ImportReport, *, replace: bool) -> None:
+def restore_json(
+    store: Store, text: str, path: Path, report: ImportReport, *, replace: bool
+) -> None:
     """Make the database what the backup holds; refuse to drop records without `replace`."""
     try:
         data = json.loads(text)
@@ -612,4 +620,3 @@ def import_file(
         rows = vcard_rows(text, path, reader)
     merge(store, rows, report)
     return report
-

@@ -29,7 +29,14 @@ def test_linkedin_export_with_bom_quoted_preamble_and_url_column(store, db_path)
     assert report.skipped == [(10, "no name")]
     assert report.notices == [(11, "unreadable date 'someday' in connected_on; left empty")]
     people = by_name(Store(db_path))
-    assert sorted(people) == ["Bob Lee", "Carlos Sato", "Jane Doe", "Mina Khan", "Wei 张", "Åsa Öberg"]
+    assert sorted(people) == [
+        "Bob Lee",
+        "Carlos Sato",
+        "Jane Doe",
+        "Mina Khan",
+        "Wei 张",
+        "Åsa Öberg",
+    ]
     jane = people["Jane Doe"]
     assert (jane.linkedin, jane.email, jane.company, jane.role, jane.connected_on) == (
         "https://www.linkedin.com/in/jane-doe-12345",
@@ -72,7 +79,9 @@ def test_older_linkedin_export_without_url_column(store):
         ("vcard", "contacts.vcf", ""),
     ],
 )
-def test_running_an_import_again_adds_nothing_and_writes_nothing(store, db_path, kind, name, mapping):
+def test_running_an_import_again_adds_nothing_and_writes_nothing(
+    store, db_path, kind, name, mapping
+):
     first = import_file(store, kind, FIXTURES / name, mapping=mapping)
     before = db_path.read_bytes()
 
@@ -98,7 +107,9 @@ def test_a_match_fills_empty_fields_only(store):
 
 
 def test_matching_by_url_then_email_then_name_and_company(store):
-    store.add_contact(Contact(name="J. Doe", linkedin="http://linkedin.com/in/JANE-DOE-12345/?trk=x"))
+    store.add_contact(
+        Contact(name="J. Doe", linkedin="http://linkedin.com/in/JANE-DOE-12345/?trk=x")
+    )
     store.add_contact(Contact(name="Robert Lee", email="", company="Globex"))
     store.add_contact(Contact(name="Wei Zhang", email="WEI@example.cn"))
     store.add_contact(Contact(name="ASA  OBERG", company="initech"))
@@ -113,7 +124,9 @@ def test_matching_by_url_then_email_then_name_and_company(store):
 
 
 def test_two_linkedin_profiles_are_two_people_despite_the_same_name(store):
-    store.add_contact(Contact(name="Jane Doe", company="Acme", linkedin="https://linkedin.com/in/other-jane"))
+    store.add_contact(
+        Contact(name="Jane Doe", company="Acme", linkedin="https://linkedin.com/in/other-jane")
+    )
 
     report = import_file(store, "linkedin", FIXTURES / "linkedin_connections.csv")
 
@@ -139,15 +152,25 @@ def test_generic_csv_headers_are_matched_case_insensitively(store):
         "priya@example.com",
         "+44 20 7946 0000",
     )
-    assert (priya.tags, priya.stage, priya.notes) == (["alumni", "mentor"], "contacted", "Met at PyCon, 2024")
-    assert (people["Omar Haddad"].linkedin, people["Omar Haddad"].stage) == ("https://linkedin.com/in/omarh", "met")
+    assert (priya.tags, priya.stage, priya.notes) == (
+        ["alumni", "mentor"],
+        "contacted",
+        "Met at PyCon, 2024",
+    )
+    assert (people["Omar Haddad"].linkedin, people["Omar Haddad"].stage) == (
+        "https://linkedin.com/in/omarh",
+        "met",
+    )
     assert people["Omar Haddad"].stage_history == [{"stage": "met", "at": store.now()}]
     assert people["Lina Costa"].stage == "target"
 
 
 def test_map_names_columns_the_header_does_not(store):
     report = import_file(
-        store, "csv", FIXTURES / "contacts_mapped.csv", mapping="person=name, Employer=company,CELL=phone"
+        store,
+        "csv",
+        FIXTURES / "contacts_mapped.csv",
+        mapping="person=name, Employer=company,CELL=phone",
     )
 
     assert report.new == 2
@@ -235,7 +258,11 @@ def test_an_import_is_one_write(store, monkeypatch):
     store.add_contact(Contact(name="Jane Doe", company="Acme"))
     writes = []
     original = AtomicJSONStorage._write_file
-    monkeypatch.setattr(AtomicJSONStorage, "_write_file", lambda self, data: writes.append(1) or original(self, data))
+    monkeypatch.setattr(
+        AtomicJSONStorage,
+        "_write_file",
+        lambda self, data: writes.append(1) or original(self, data),
+    )
 
     report = import_file(store, "linkedin", FIXTURES / "linkedin_connections.csv")
 

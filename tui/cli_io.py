@@ -42,7 +42,9 @@ def register(sub) -> None:
 
     p = add_command(sub, "export", cmd_export, "export contacts, meetings and follow-ups")
     p.add_argument("format", choices=EXPORT_FORMATS)
-    p.add_argument("-o", "--output", metavar="FILE", help="write FILE (atomically) instead of stdout")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="write FILE (atomically) instead of stdout"
+    )
     p.add_argument("--stage", metavar="S", help=f"only contacts in this stage: {', '.join(STAGES)}")
     p.add_argument(
         "--activity",
