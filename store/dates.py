@@ -30,6 +30,8 @@ EXAMPLES = "2026-12-03 14:00, Dec 3 14:00, tomorrow 3pm, fri, next tue 10:00, +3
 DAYFIRST_SETTING = "dayfirst"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_NAMES = tuple(day[:3].capitalize() for day in WEEKDAYS)
+MONTH_NAMES = tuple("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
 # A unit word (or its first letter in `+3d`) and the relativedelta argument it stands for.
 UNITS = {"h": "hours", "d": "days", "w": "weeks", "m": "months", "y": "years"}
 UNIT_WORDS = {"hour": "h", "day": "d", "week": "w", "month": "m", "year": "y"}
@@ -166,13 +168,14 @@ def _in_zone(when: datetime, zone: tzinfo | None) -> datetime:
 
 
 def describe(dt: datetime, *, now: datetime | None = None) -> str:
-    """`Tue 1 Dec 15:00` in local time; no time at midnight; the year if not now's year."""
+    """`Tue 1 Dec 15:00` in local time (English names, whatever the locale); no time at
+    midnight; the year when it is not now's year."""
     local = dt.astimezone()
-    text = f"{local:%a} {local.day} {local:%b}"
+    text = f"{DAY_NAMES[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
     if now is not None and local.year != now.astimezone().year:
         text += f" {local.year}"
-    if local.time() != time():
-        text += f" {local:%H:%M}"
+    if local.hour or local.minute:
+        text += f" {local.hour:02d}:{local.minute:02d}"
     return text
 
 

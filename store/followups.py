@@ -1,0 +1,341 @@
+"""Follow-ups: what is due with whom, worked out from interactions, stages, meetings, promises.
+
+The rules (their numbers live in the settings record; these are the defaults):
+
+- nudge: a contact in `contacted` with nothing logged for `nudge_after_days` (7) days and
+  no meeting coming up; after `max_nudges` (2) nudges the next silence is "gone quiet";
+- thank-you: a contact in `met` with no thank-you sent `thank_you_after_hours` (24) after
+  entering the stage, unless an open thank-you follow-up (from meeting mode) stands for it;
+- a promise (`todo:`) or any other follow-up with a date: due on that date until done;
+- upcoming: a meeting that starts in the future and has not ended;
+- reconnect: the contact's keep-in-touch cadence (`6w`, `3m`) after the last touch.
+
+The last touch is the latest interaction or stage change, so logging anything with the
+person restarts the silence and keep-in-touch clocks. Done and snoozed are kept on the
+follow-up record for follow-ups, and as an AgendaMark under the item's key for the rest;
+marking a nudge, thank-you or reconnect done also logs it as sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import ClassVar
+
+from store.dates import DateError, cadence
+from store.db import Store
+from store.errors import InputError
+from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record, check_stage
+
+MESSAGE_SENT = "message sent"
+NUDGE_SENT = "nudge sent"
+THANKS_SENT = "thank-you sent"
+THANKS_KIND = "thanks"  # the follow-up meeting mode leaves for the thank-you note
+
+SECTIONS = ("overdue", "today", "next")
+DEFAULT_DAYS = 7
+
+
+@dataclass
+class AgendaMark(Record):
+    """Done or snoozed, for an agenda item that has no follow-up record of its own."""
+
+    TABLE: ClassVar[str] = "agenda_marks"
+    key: str = ""
+    done_at: str | None = None
+    snoozed_until: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The follow-up rules' numbers; each can be set in the settings record."""
+
+    nudge_after_days: int = 7
+    max_nudges: int = 2
+    thank_you_after_hours: int = 24
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> Rules:
+        values = {}
+        for f in fields(cls):
+            value = settings.get(f.name)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                values[f.name] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One line of the agenda: who, what, when it is due, since when, and its key."""
+
+    contact: Contact
+    what: str
+    due: datetime
+    since: datetime | None
+    key: str  # stable while the situation lasts: done and snooze are kept under it
+
+    @property
+    def source(self) -> str:
+        """followup, nudge, quiet, thanks, meeting or reconnect."""
+        return self.key.split(":", 1)[0]
+
+
+# -- interactions and moves ----------------------------------------------------------------
+
+
+def _iso(moment: datetime | str) -> str:
+    if isinstance(moment, datetime):
+        if moment.tzinfo is None:
+            raise InputError("a time without a time zone cannot be stored")
+        return moment.isoformat(timespec="seconds")
+    return moment
+
+
+def log_interaction(
+    store: Store,
+    contact_id: int,
+    kind: str,
+    channel: str = "",
+    at: datetime | str | None = None,
+    text: str = "",
+) -> Interaction:
+    """Record that something happened with the contact (default: now)."""
+    kind = kind.strip()
+    if not kind:
+        raise InputError("an interaction needs a kind, e.g. message sent, reply received, call")
+    with store.transaction():
+        store.contact(contact_id)
+        interaction = Interaction(
+            contact_id=contact_id,
+            kind=kind,
+            channel=channel.strip(),
+            at=_iso(at) if at is not None else store.now(),
+            text=text,
+        )
+        return store.insert(interaction)
+
+
+def move_contact(
+    store: Store, contact_id: int, stage: str, at: datetime | str | None = None
+) -> Contact:
+    """Move the contact to `stage`; moving into `contacted` logs a "message sent" at `at`."""
+    stage = check_stage(stage)
+    with store.transaction():
+        before = store.contact(contact_id).stage
+        contact = store.move(contact_id, stage, _iso(at) if at is not None else None)
+        if stage == "contacted" and before != stage:
+            log_interaction(store, contact_id, MESSAGE_SENT, at=contact.stage_since)
+    return contact
+
+
+def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
+    """Move to the next (+1) or previous (-1) stage, as move_contact; stays put at the ends."""
+    with store.transaction():
+        index = STAGES.index(store.contact(contact_id).stage) + delta
+        return move_contact(store, contact_id, STAGES[min(max(index, 0), len(STAGES) - 1)])
+
+
+# -- what is due ---------------------------------------------------------------------------
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A stored ISO time, or None when missing or unreadable (a bad value hides one item)."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b)
+
+
+def due_items(store: Store, now: datetime) -> list[DueItem]:
+    """Every open item of every contact that is not archived, soonest due first.
+
+    One pass over each table; done items are left out, snoozed ones are due when the
+    snooze ends."""
+    rules = Rules.from_settings(store.settings())
+    contacts = {c.id: c for c in store.contacts()}
+
+    last_touch: dict[int, datetime] = {}
+    nudges: dict[int, list[datetime]] = {}
+    thanked: dict[int, datetime] = {}
+    for interaction in store.records(Interaction):
+        cid, at = interaction.contact_id, _moment(interaction.at)
+        if cid not in contacts or at is None:
+            continue
+        last_touch[cid] = _later(last_touch.get(cid), at)
+        if interaction.kind == NUDGE_SENT:
+            nudges.setdefault(cid, []).append(at)
+        elif interaction.kind == THANKS_SENT:
+            thanked[cid] = _later(thanked.get(cid), at)
+
+    items: list[DueItem] = []
+    meeting_ahead: set[int] = set()
+    for meeting in store.records(Meeting):
+        start = _moment(meeting.started_at)
+        if meeting.ended_at or meeting.contact_id not in contacts or not start or start <= now:
+            continue
+        meeting_ahead.add(meeting.contact_id)
+        items.append(DueItem(contacts[meeting.contact_id], f"upcoming {meeting.medium}".strip(),
+                             start, None, f"meeting:{meeting.id}:{meeting.started_at}"))
+
+    thanks_open: set[int] = set()
+    for followup in store.records(FollowUp):
+        cid = followup.contact_id
+        if cid not in contacts:
+            continue
+        if followup.done_at:
+            if followup.kind == THANKS_KIND:
+                thanked[cid] = _later(thanked.get(cid), _moment(followup.done_at))
+            continue
+        if followup.kind == THANKS_KIND:
+            thanks_open.add(cid)
+        due = _moment(followup.due)
+        if due is None:
+            continue
+        what = f"todo: {followup.text}" if followup.kind == "todo" else followup.text
+        items.append(DueItem(contacts[cid], what or followup.kind,
+                             _later(due, _moment(followup.snoozed_until)),
+                             _moment(followup.created_at), f"followup:{followup.id}"))
+
+    marks = {mark.key: mark for mark in store.records(AgendaMark)}
+    for contact in contacts.values():
+        for item in _rule_items(contact, rules, last_touch.get(contact.id), nudges,
+                                thanked.get(contact.id), contact.id in thanks_open,
+                                contact.id in meeting_ahead):
+            mark = marks.get(item.key)
+            if mark is None:
+                items.append(item)
+            elif not mark.done_at:
+                due = _later(item.due, _moment(mark.snoozed_until))
+                items.append(DueItem(item.contact, item.what, due, item.since, item.key))
+    items.sort(key=lambda item: (item.due, item.contact.name.casefold(), item.key))
+    return items
+
+
+def _rule_items(
+    contact: Contact,
+    rules: Rules,
+    interacted: datetime | None,
+    nudges: dict[int, list[datetime]],
+    thanked: datetime | None,
+    thanks_open: bool,
+    meeting_ahead: bool,
+):
+    """The nudge, thank-you and reconnect items the contact's stage and clocks call for."""
+    if contact.stage not in ("contacted", "met") and not contact.keep_in_touch:
+        return
+    entered = _moment(contact.stage_since)
+    touch = _later(interacted, entered)
+    if touch is None:
+        return
+    key = f"{contact.id}:{touch.isoformat()}"
+    if contact.stage == "contacted" and not meeting_ahead and entered is not None:
+        sent = sum(1 for at in nudges.get(contact.id, ()) if at >= entered)
+        due = touch + timedelta(days=rules.nudge_after_days)
+        if sent < rules.max_nudges:
+            yield DueItem(contact, f"nudge {sent + 1} of {rules.max_nudges}", due, touch,
+                          f"nudge:{key}")
+        else:
+            yield DueItem(contact, "gone quiet: archive or leave", due, touch, f"quiet:{key}")
+    if (contact.stage == "met" and entered is not None and not thanks_open
+            and (thanked is None or thanked < entered)):
+        due = entered + timedelta(hours=rules.thank_you_after_hours)
+        yield DueItem(contact, "send a thank-you note", due, entered,
+                      f"thanks:{contact.id}:{entered.isoformat()}")
+    if contact.keep_in_touch:
+        try:
+            due = cadence(contact.keep_in_touch, touch).after(touch)
+        except DateError:
+            return  # an unreadable cadence in the file: no reconnect, no crash
+        if due is not None:
+            yield DueItem(contact, f"reconnect (every {contact.keep_in_touch})", due, touch,
+                          f"reconnect:{key}")
+
+
+def local_day(moment: datetime) -> date:
+    return moment.astimezone().date()
+
+
+def is_overdue(item: DueItem, now: datetime) -> bool:
+    """Due on a day before today (local time): something due today is not late yet."""
+    return local_day(item.due) < local_day(now)
+
+
+def agenda(items: list[DueItem], now: datetime, days: int = DEFAULT_DAYS) -> dict[str, list[DueItem]]:
+    """The items by section: overdue, today, next (the `days` days after today)."""
+    today = local_day(now)
+    last = today + timedelta(days=days)
+    sections: dict[str, list[DueItem]] = {name: [] for name in SECTIONS}
+    for item in items:
+        day = local_day(item.due)
+        if day < today:
+            sections["overdue"].append(item)
+        elif day == today:
+            sections["today"].append(item)
+        elif day <= last:
+            sections["next"].append(item)
+    return sections
+
+
+def section_title(section: str, days: int = DEFAULT_DAYS) -> str:
+    if section == "next":
+        return f"Next {days} day" + ("" if days == 1 else "s")
+    return section.capitalize()
+
+
+def overdue_contact_ids(store: Store, now: datetime) -> set[int]:
+    """The contacts with something overdue (the board's `!`)."""
+    return {item.contact.id for item in due_items(store, now) if is_overdue(item, now)}
+
+
+# -- done and snooze -----------------------------------------------------------------------
+
+# What marking an item done logs with the contact.
+DONE_LOGS = {"nudge": NUDGE_SENT, "thanks": THANKS_SENT, "reconnect": MESSAGE_SENT}
+
+
+def mark_done(store: Store, item: DueItem) -> None:
+    """Done: off the agenda for good; a nudge, thank-you or reconnect is logged as sent."""
+    with store.transaction():
+        now = store.now()
+        if item.source == "followup":
+            followup = store.get(FollowUp, int(item.key.split(":")[1]))
+            followup.done_at = now
+            store.save(followup)
+            logs = THANKS_SENT if followup.kind == THANKS_KIND else None
+        else:
+            _mark(store, item.key, done_at=now)
+            logs = DONE_LOGS.get(item.source)
+        if logs:
+            log_interaction(store, item.contact.id, logs, at=now)
+
+
+def snooze(store: Store, item: DueItem, until: datetime) -> None:
+    """Hide the item until `until`, when it is due again."""
+    if until <= store.clock():
+        raise InputError("snooze until a time later than now")
+    with store.transaction():
+        if item.source == "followup":
+            followup = store.get(FollowUp, int(item.key.split(":")[1]))
+            followup.snoozed_until = _iso(until)
+            store.save(followup)
+        else:
+            _mark(store, item.key, snoozed_until=_iso(until))
+
+
+def _mark(store: Store, key: str, **changes: str) -> None:
+    mark = next((m for m in store.records(AgendaMark) if m.key == key), None)
+    if mark is None:
+        store.insert(AgendaMark(key=key, **changes))
+    else:
+        for name, value in changes.items():
+            setattr(mark, name, value)
+        store.save(mark)
