@@ -10,17 +10,19 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import CoffeeError
+from store.followups import move_contact
 from store.paths import default_db_path, demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui import cli_drafts, cli_io, cli_stats
+from tui import cli_agenda, cli_drafts, cli_io, cli_stats
 from tui.clikit import add_command, contact_json, db_option, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (cli_stats, cli_drafts, cli_io)
+FEATURES: tuple = (cli_stats, cli_drafts, cli_io, cli_agenda)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
@@ -60,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("move", cmd_move, "move a contact to a stage")
     p.add_argument("ref", metavar="REF")
     p.add_argument("stage", metavar="STAGE", help=", ".join(STAGES))
+    p.add_argument("--at", metavar="WHEN", help="when it happened (default now), e.g. "
+                   "'yesterday 15:00'; moving to contacted logs a message sent then")
 
     p = command("archive", cmd_archive, "hide a contact (reversible with restore)")
     p.add_argument("ref", metavar="REF")
@@ -171,10 +175,13 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_move(args: argparse.Namespace) -> int:
     store = open_store(args)
     stage = check_stage(args.stage)
+    at = None
+    if args.at:
+        at = parse_when(args.at, store.clock(), dayfirst=dayfirst_setting(store.settings()))
     with store.transaction():
         contact = store.resolve(args.ref)
         before = contact.stage
-        store.move(contact.id, stage)
+        move_contact(store, contact.id, stage, at)
     print(printable(f"{contact.name}: {before} → {stage}"))
     return 0
 
