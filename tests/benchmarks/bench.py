@@ -87,15 +87,15 @@ class Terminal:
     def key(self, data: bytes, quiet: float = 0.05) -> tuple[float, int]:
         """Send a key; seconds until the screen update ends, and its size in bytes."""
         self.drain()
-        sent = time.perf_counter()
+        self.sent = time.perf_counter()
         os.write(self.fd, data)
-        last, size = sent, 0
+        last, size = self.sent, 0
         first = self._read(2.0)  # the update starts
         if first:
             last, size = time.perf_counter(), first
             while n := self._read(quiet):
                 last, size = time.perf_counter(), size + n
-        return last - sent, size
+        return last - self.sent, size
 
     def peak_rss_mb(self) -> float:
         status = Path(f"/proc/{self.pid}/status").read_text()
@@ -137,7 +137,7 @@ def app_figures(db: Path) -> dict:
         term.drain(0.3)
         mtime = db.stat().st_mtime_ns
         move, _ = term.key(b">")
-        saved_after = _wait_for_write(db, mtime)
+        saved_after = _written_since(db, mtime) - term.sent
         arrow, arrow_bytes = term.key(b"\x1b[B")  # down
         term.key(b"/")
         filter_key, _ = term.key(b"a")
@@ -149,13 +149,15 @@ def app_figures(db: Path) -> dict:
         term.close()
 
 
-def _wait_for_write(db: Path, mtime: int, timeout: float = 5) -> float:
+def _written_since(db: Path, mtime: int, timeout: float = 5) -> float:
+    """The perf_counter moment the file was replaced after `mtime` (from its new mtime)."""
     started = time.perf_counter()
-    while db.stat().st_mtime_ns == mtime:
+    while (st := db.stat()).st_mtime_ns == mtime:
         if time.perf_counter() - started > timeout:
             return float("nan")
         time.sleep(0.001)
-    return time.perf_counter() - started
+    # Map the file's wall-clock mtime onto perf_counter's timeline.
+    return time.perf_counter() - (time.time() - st.st_mtime_ns / 1e9)
 
 
 def store_figures(db: Path) -> dict:
