@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import vobject
@@ -31,6 +32,7 @@ from store.records import Contact, check_stage
 
 FORMATS = ("linkedin", "csv", "vcard", "json")
 LINKEDIN_HOW = "LinkedIn connection"
+LINKEDIN_DATES = ("%d %b %Y", "%d-%b-%y")  # 15 Mar 2024, 7-Feb-22
 
 # Contact fields a row may fill on a contact that is already there.
 TEXT_FIELDS = (
@@ -258,6 +260,11 @@ def _read_date(text: str, now: datetime, dayfirst: bool) -> datetime | None:
         return when if when.tzinfo else when.replace(tzinfo=now.tzinfo)
     except ValueError:
         pass
+    for form in LINKEDIN_DATES:  # the common case, without dateutil's cost
+        try:
+            return datetime.strptime(text, form).replace(tzinfo=now.tzinfo)
+        except ValueError:
+            pass
     try:
         return parse_when(text, now, dayfirst=dayfirst)
     except InputError:
@@ -299,8 +306,10 @@ def _has_name(columns: dict[int, str]) -> bool:
 def linkedin_rows(text: str, path: Path, reader: RowReader) -> list[Row]:
     """Connections.csv: a `Notes:` preamble, blank lines, then the header and the rows."""
     rows = _csv_rows(text, path)
-    headers = [{header_key(cell) for cell in cells} for _, cells in rows]
-    at = next((i for i, keys in enumerate(headers) if {"first name", "last name"} <= keys), None)
+    wanted = {"first name", "last name"}
+    at = next(
+        (i for i, (_, cells) in enumerate(rows) if wanted <= set(map(header_key, cells))), None
+    )
     if at is None:
         raise InputError(
             f"{path}: no LinkedIn header (First Name,Last Name,URL,Email Address,Company,"
@@ -401,6 +410,7 @@ def _card_values(card) -> dict[str, str]:
 # -- matching and merging --------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # names and companies repeat across rows and lookups
 def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -426,7 +436,7 @@ class Matcher:
 
     def __init__(self, contacts: list[Contact]) -> None:
         self.index: list[dict] = [{} for _ in KEYS]
-        self.by_name: dict[str, list[Contact]] = {}
+        self.by_name: dict[str, dict[int, Contact]] = {}  # by object id: a contact once
         for contact in contacts:
             self.add(contact)
 
@@ -436,9 +446,7 @@ class Matcher:
             value = key(doc)
             if value and value != ("", ""):
                 index.setdefault(value, contact)
-        group = self.by_name.setdefault(_fold(contact.name), [])
-        if not any(other is contact for other in group):
-            group.append(contact)
+        self.by_name.setdefault(_fold(contact.name), {})[id(contact)] = contact
 
     def find(self, fields: dict) -> Contact | None:
         wanted = linkedin_key(fields.get("linkedin", ""))
@@ -453,7 +461,7 @@ class Matcher:
         return None
 
     def named(self, name: str) -> list[Contact]:
-        return self.by_name.get(_fold(name), [])
+        return list(self.by_name.get(_fold(name), {}).values())
 
 
 def _fill(contact: Contact, fields: dict) -> bool:
