@@ -14,7 +14,14 @@ from typing import ClassVar
 from store.db import Store
 from store.errors import InputError, RefError
 from store.lint import KINDS, PLACEHOLDER
-from store.records import Contact, FollowUp, Interaction, Meeting, Record
+from store.followups import (
+    MESSAGE_SENT,
+    NUDGE_SENT,
+    THANKS_KIND,
+    THANKS_SENT,
+    log_interaction,
+)
+from store.records import Contact, FollowUp, Meeting, Record
 
 # What each placeholder is filled with.
 PLACEHOLDERS: dict[str, str] = {
@@ -41,13 +48,13 @@ STAGE_KINDS: dict[str, str] = {
     "referred": "referrer",
 }
 
-# What marking a note sent logs, and where it moves the card.
+# What marking a note sent logs (the follow-up rules count nudges and thank-yous by these).
 SENT_INTERACTIONS: dict[str, str] = {
-    "outreach": "message sent",
-    "nudge": "message sent",
-    "thanks": "thank-you sent",
-    "referrer": "thank-you sent",
-    "keep-in-touch": "message sent",
+    "outreach": MESSAGE_SENT,
+    "nudge": NUDGE_SENT,
+    "thanks": THANKS_SENT,
+    "referrer": THANKS_SENT,
+    "keep-in-touch": MESSAGE_SENT,
 }
 SENT_MOVES: dict[str, str] = {"target": "contacted", "met": "thanked"}
 
@@ -332,22 +339,20 @@ def sent_channel(contact: Contact) -> str:
 
 def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Contact:
     """Log the note as sent (its text kept) and move the card on: target → contacted,
-    met → thanked. The contact as it is now."""
+    met → thanked. A thank-you also closes the open "send a thank-you" follow-up that
+    meeting mode left. The contact as it is now."""
     kind = check_kind(kind)
     with store.transaction():
         contact = store.contact(contact_id)
-        sent = _log_interaction(
-            store, contact_id, SENT_INTERACTIONS[kind], sent_channel(contact), text
+        sent = log_interaction(
+            store, contact_id, SENT_INTERACTIONS[kind], sent_channel(contact), text=text
         )
+        if kind == "thanks":
+            for followup in store.records(FollowUp):
+                if (followup.contact_id == contact_id and followup.kind == THANKS_KIND
+                        and not followup.done_at):
+                    followup.done_at = sent.at
+                    store.save(followup)
         if contact.stage in SENT_MOVES:
             contact = store.move(contact_id, SENT_MOVES[contact.stage], at=sent.at)
         return contact
-
-
-def _log_interaction(
-    store: Store, contact_id: int, kind: str, channel: str, text: str
-) -> Interaction:
-    # TODO(switch): store.followups.log_interaction once the follow-ups helper lands it.
-    return store.insert(
-        Interaction(contact_id=contact_id, kind=kind, channel=channel, at=store.now(), text=text)
-    )

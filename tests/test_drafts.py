@@ -19,6 +19,7 @@ from store.drafts import (
     templates,
 )
 from store.errors import InputError
+from store.followups import due_items
 from store.lint import PLACEHOLDER, is_job_ask, lint
 from store.questions import DEFAULT_QUESTIONS, Question, bank_text, questions, replace_bank
 from store.records import STAGES, Contact, FollowUp, Interaction, Meeting
@@ -184,6 +185,8 @@ def test_mark_sent_logs_the_note_and_moves_the_card(store, db_path, clock):
     ana = store.add_contact(Contact(name="Ana Lee", email="ana@example.com"))
     cy = store.add_contact(Contact(name="Cy Ito", stage="met", linkedin="https://li/cy"))
     dee = store.add_contact(Contact(name="Dee Wu", stage="contacted"))
+    thanks_due = store.insert(FollowUp(contact_id=cy.id, kind="thanks", text="send a thank-you"))
+    todo = store.insert(FollowUp(contact_id=cy.id, kind="todo", text="send the deck"))
     clock.advance(hours=2)
     assert mark_sent(store, ana.id, "outreach", "Hi Ana").stage == "contacted"
     assert mark_sent(store, cy.id, "thanks").stage == "thanked"
@@ -195,7 +198,19 @@ def test_mark_sent_logs_the_note_and_moves_the_card(store, db_path, clock):
     assert logged == [
         (ana.id, "message sent", "email", at, "Hi Ana"),
         (cy.id, "thank-you sent", "linkedin", at, ""),
-        (dee.id, "message sent", "email", at, ""),
+        (dee.id, "nudge sent", "email", at, ""),
     ]
+    assert again.get(FollowUp, thanks_due.id).done_at == at
+    assert again.get(FollowUp, todo.id).done_at is None
     assert again.contact(ana.id).stage_history[-1] == {"stage": "contacted", "at": at}
     assert len(again.contact(dee.id).stage_history) == 1
+
+
+def test_a_thank_you_marked_sent_leaves_nothing_due(store, clock):
+    cy = store.add_contact(Contact(name="Cy Ito", stage="met"))
+    store.insert(FollowUp(contact_id=cy.id, kind="thanks", text="send a thank-you note",
+                          due="2026-11-22T09:00:00+01:00"))
+    clock.advance(days=2)
+    assert [item.contact.id for item in due_items(store, clock())] == [cy.id]
+    mark_sent(store, cy.id, "thanks")
+    assert due_items(store, clock()) == []
