@@ -7,13 +7,12 @@ and the fill reports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
 
 from store.db import Store
 from store.errors import InputError, RefError
-from store.lint import KINDS, PLACEHOLDER
 from store.followups import (
     MESSAGE_SENT,
     NUDGE_SENT,
@@ -21,6 +20,7 @@ from store.followups import (
     THANKS_SENT,
     log_interaction,
 )
+from store.lint import KINDS, PLACEHOLDER
 from store.records import Contact, FollowUp, Meeting, Record
 
 # What each placeholder is filled with.
@@ -192,14 +192,9 @@ def templates(store: Store) -> list[Template]:
     """Every template, the defaults written on first use."""
     with store.transaction():
         if not store.settings().get(SEEDED_SETTING):
-            store.insert_many([Template(**_fields(t)) for t in DEFAULT_TEMPLATES])
+            store.insert_many([replace(t) for t in DEFAULT_TEMPLATES])  # copies get the ids
             store.set_setting(SEEDED_SETTING, True)
         return store.records(Template)
-
-
-def _fields(template: Template) -> dict:
-    return {"key": template.key, "kind": template.kind, "title": template.title,
-            "text": template.text}
 
 
 def check_kind(kind: str) -> str:
@@ -235,14 +230,14 @@ def fill(text: str, values: dict[str, str]) -> tuple[str, tuple[str, ...]]:
     """The text with every placeholder that has a non-empty value replaced; the rest kept."""
     unfilled: list[str] = []
 
-    def replace(match):
+    def value_of(match):
         value = values.get(match.group(1), "").strip()
         if not value:
             unfilled.append(match.group(1))
             return match.group()
         return value
 
-    filled = PLACEHOLDER.sub(replace, text)
+    filled = PLACEHOLDER.sub(value_of, text)
     return filled, tuple(dict.fromkeys(unfilled))
 
 
@@ -290,12 +285,12 @@ def draft_values(store: Store, contact: Contact) -> dict[str, str]:
     referrer = ""
     if contact.referred_by is not None:
         referrer = _name_or_blank(store, contact.referred_by)
-    introduced = [c.name for c in store.contacts() if c.referred_by == contact.id]
-    meetings = [m for m in store.records(Meeting) if m.contact_id == contact.id]
-    last = max(meetings, key=lambda m: m.started_at, default=None)
+    introduced = [c.name for c in store.find(Contact, referred_by=contact.id) if not c.archived]
+    last = max(store.find(Meeting, contact_id=contact.id), key=lambda m: m.started_at,
+               default=None)
     promises = [
-        f.text for f in store.records(FollowUp)
-        if last and f.meeting_id == last.id and f.kind == "todo" and not f.done_at
+        f.text for f in (store.find(FollowUp, meeting_id=last.id) if last else [])
+        if f.kind == "todo" and not f.done_at
     ]
     return {
         "first_name": contact.name.split()[0] if contact.name.split() else "",
@@ -348,9 +343,8 @@ def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Conta
             store, contact_id, SENT_INTERACTIONS[kind], sent_channel(contact), text=text
         )
         if kind == "thanks":
-            for followup in store.records(FollowUp):
-                if (followup.contact_id == contact_id and followup.kind == THANKS_KIND
-                        and not followup.done_at):
+            for followup in store.find(FollowUp, contact_id=contact_id, kind=THANKS_KIND):
+                if not followup.done_at:
                     followup.done_at = sent.at
                     store.save(followup)
         if contact.stage in SENT_MOVES:
