@@ -184,11 +184,12 @@ class Store:
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
         """The records whose fields equal these values, in id order (only those are built)."""
-        return [
-            cls.from_doc(doc, key)
-            for key, doc in self._docs(cls.TABLE)
+        matches = [
+            (int(key), doc)
+            for key, doc in self._raw(cls.TABLE).items()
             if all(doc.get(name) == value for name, value in equal.items())
         ]
+        return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
 
     def get(self, cls: type[R], record_id: int) -> R:
         doc = self._raw(cls.TABLE).get(str(record_id))

@@ -75,11 +75,13 @@ def conversions(counts: Mapping[str, int]) -> list[Conversion]:
 def reply_rate(contacts: Iterable[Contact], interactions: Iterable[Interaction]) -> float | None:
     """Of the contacts that reached contacted, the share that replied or that were met."""
     replied = {i.contact_id for i in interactions if i.kind == REPLY_KIND}
-    contacted = [c for c in contacts if reached(c) >= STAGES.index("contacted")]
-    if not contacted:
-        return None
-    answered = [c for c in contacted if c.id in replied or reached(c) >= STAGES.index("met")]
-    return len(answered) / len(contacted)
+    contacted = answered = 0
+    for contact in contacts:
+        furthest = reached(contact)
+        if furthest >= STAGES.index("contacted"):
+            contacted += 1
+            answered += contact.id in replied or furthest >= STAGES.index("met")
+    return answered / contacted if contacted else None
 
 
 def parse_iso(text: str | None) -> datetime | None:
@@ -337,7 +339,7 @@ def compute_stats(store) -> Stats:
     """The stats of everything in the store (archived contacts included), as of its clock."""
     return stats(
         store.contacts(include_archived=True),
-        store.records(Interaction),
+        store.find(Interaction, kind=REPLY_KIND),  # the only interactions a number uses
         store.records(Meeting),
         store.settings(),
         store.clock(),

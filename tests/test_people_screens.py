@@ -11,7 +11,7 @@ from store.records import Contact, FollowUp, Interaction, Meeting
 from tests.screen import screen_text
 from tui.app import make_app
 from tui.contact import ContactScreen
-from tui.tree import ReferralTree, TreeScreen
+from tui.tree import PAGE, ReferralTree, TreeScreen
 
 
 def history(*steps: tuple[str, str]) -> dict:
@@ -168,6 +168,24 @@ async def test_tree_grows_on_expansion_and_opens_contacts(store, people):
         assert "Cat Wong" not in screen_text(app)
         await pilot.press("escape")
         assert app.screen.focused_contact() is not None
+
+
+async def test_tree_shows_a_long_level_a_page_at_a_time(store):
+    referrers = [Contact(id=i, name=f"Root {i:03}") for i in range(1, 251)]
+    referred = [Contact(id=1000 + i, name=f"Leaf {i:03}", referred_by=i) for i in range(1, 251)]
+    store.insert_many(referrers + referred)
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("t")
+        assert "250 people nobody referred" in screen_text(app)
+        tree = app.screen.query_one(ReferralTree)
+        labels = [str(node.label) for node in tree.root.children]
+        assert len(labels) == PAGE + 1 and labels[-1] == "… 150 more (enter shows 100)"
+        tree.move_cursor(tree.root.children[-1])
+        await pilot.press("enter")
+        labels = [str(node.label) for node in tree.root.children]
+        assert len(labels) == 2 * PAGE + 1 and labels[-1] == "… 50 more (enter shows 50)"
+        assert labels[PAGE].startswith("Root 101 · target") and isinstance(app.screen, TreeScreen)
 
 
 # -- the stats screen ----------------------------------------------------------------

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from store.records import STAGES, Contact
 from store.text import printable
-from tui.commands import BoardCommands
+from tui.commands import BoardCommands, TransferCommands
 from tui.contact import ContactScreen
 from tui.draft import open_draft
 from tui.edit import EditScreen
@@ -41,7 +41,7 @@ def _days_since(moment: str, now: datetime) -> int | None:
 class BoardScreen(Screen):
     """The kanban of stages; the app's home screen."""
 
-    COMMANDS = {BoardCommands}
+    COMMANDS = {BoardCommands, TransferCommands}
     BINDINGS = [
         Binding("left,h", "column(-1)", "Prev column", show=False, id="board.left",
                 tooltip="Focus the column to the left"),
@@ -306,7 +306,7 @@ class BoardScreen(Screen):
             self.put(self.app.store.contact(contact_id))
 
     def action_referral_tree(self) -> None:
-        self.app.push_screen(TreeScreen(), self.take_edits)
+        self.app.push_screen(TreeScreen(self.contacts.values()), self.take_edits)
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen())
