@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.text import printable
+from tui.transfer import TransferScreen
 
 MAX_CONTACT_HITS = 50
 
@@ -37,3 +38,32 @@ class BoardCommands(Provider):
                 hits += 1
                 if hits == MAX_CONTACT_HITS:
                     break
+
+
+class TransferCommands(Provider):
+    """Import… and Export…: a file in or out, with the report `coffeechat import` prints."""
+
+    ITEMS = (
+        ("Import…", "import", "contacts from LinkedIn, a CSV, vCards, or restore a JSON backup"),
+        ("Export…", "export", "CSV, JSON backup, vCards, calendar or Markdown"),
+    )
+
+    def _open(self, direction: str) -> None:
+        screen = self.screen
+
+        def closed(changed: bool | None) -> None:
+            if changed:
+                screen.reload()
+
+        self.app.push_screen(TransferScreen(direction), closed)
+
+    async def discover(self) -> Hits:
+        for label, direction, help in self.ITEMS:
+            yield DiscoveryHit(label, partial(self._open, direction), help=help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, direction, help in self.ITEMS:
+            if score := matcher.match(f"{label} {help}"):
+                run = partial(self._open, direction)
+                yield Hit(score, matcher.highlight(label), run, help=help)
