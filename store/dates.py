@@ -167,14 +167,14 @@ def _in_zone(when: datetime, zone: tzinfo | None) -> datetime:
     return when.astimezone(zone)
 
 
-def describe(dt: datetime, *, now: datetime | None = None) -> str:
+def describe(dt: datetime, *, now: datetime | None = None, with_time: bool = True) -> str:
     """`Tue 1 Dec 15:00` in local time (English names, whatever the locale); no time at
-    midnight; the year when it is not now's year."""
+    midnight or without with_time; the year when it is not now's year."""
     local = dt.astimezone()
     text = f"{DAY_NAMES[local.weekday()]} {local.day} {MONTH_NAMES[local.month - 1]}"
     if now is not None and local.year != now.astimezone().year:
         text += f" {local.year}"
-    if local.hour or local.minute:
+    if with_time and (local.hour or local.minute):
         text += f" {local.hour:02d}:{local.minute:02d}"
     return text
 

@@ -155,6 +155,7 @@ def test_describe_shows_local_time(paris, iso, shown):
 
 def test_describe_echoes_what_was_typed(paris):
     assert describe(parse_when("+2d", FIXED_NOW)) == "Wed 25 Nov 09:30"
+    assert describe(parse_when("+2d", FIXED_NOW), with_time=False) == "Wed 25 Nov"
 
 
 @given(st.text(max_size=40))

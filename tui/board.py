@@ -15,8 +15,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from store.followups import move_contact, overdue_contact_ids
 from store.records import STAGES, Contact
 from store.text import printable
+from tui.agenda import AgendaScreen
 from tui.commands import BoardCommands, TransferCommands
 from tui.contact import ContactScreen
 from tui.draft import open_draft
@@ -76,6 +78,8 @@ class BoardScreen(Screen):
                 tooltip="Meeting mode: notes, questions and timer (resumes an open meeting)"),
         Binding("w", "draft", "Write", id="board.draft",
                 tooltip="Write a note: the draft the stage calls for, checked for job asks"),
+        Binding("a", "agenda", "Agenda", id="board.agenda",
+                tooltip="What is due: overdue, today and the next 7 days"),
         Binding("q", "app.quit", "Quit", id="board.quit",
                 tooltip="Quit; every change is already saved"),
     ]
@@ -101,7 +105,9 @@ class BoardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load(self.app.store.contacts(include_archived=True))
+        store = self.app.store
+        self.load(store.contacts(include_archived=True),
+                  overdue=overdue_contact_ids(store, self.app.clock()))
         self.columns[0].focus()
         self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
 
@@ -114,8 +120,12 @@ class BoardScreen(Screen):
     def column(self, stage: str) -> StageColumn:
         return self.query_one(f"#column-{stage}", StageColumn)
 
-    def load(self, contacts: list[Contact], select: int | None = None) -> None:
-        """Show these contacts, keeping the focused card where it can be kept."""
+    def load(
+        self, contacts: list[Contact], select: int | None = None, overdue: set[int] | None = None
+    ) -> None:
+        """Show these contacts (and who is overdue), keeping the focused card where it can."""
+        if overdue is not None:
+            self.overdue = overdue
         if select is None and (card := self.focused_card()):
             select = card.contact_id
         self.contacts = {c.id: c for c in contacts}
@@ -213,7 +223,26 @@ class BoardScreen(Screen):
 
     def _read_contacts(self) -> None:
         contacts = self.app.store.contacts(include_archived=True)
-        self.app.call_from_thread(self.load, contacts)
+        overdue = overdue_contact_ids(self.app.store, self.app.clock())
+        self.app.call_from_thread(self.load, contacts, overdue=overdue)
+
+    def refresh_overdue(self) -> None:
+        """Work out on a thread who has something overdue: their cards show `!`."""
+        self.run_worker(self._read_overdue, thread=True, exclusive=True, group="overdue")
+
+    def _read_overdue(self) -> None:
+        overdue = overdue_contact_ids(self.app.store, self.app.clock())
+        self.app.call_from_thread(self.show_overdue, overdue)
+
+    def show_overdue(self, overdue: set[int]) -> None:
+        changed = (overdue ^ self.overdue) & self.contacts.keys()
+        self.overdue = overdue
+        if changed:
+            now = self.app.clock()
+            for contact_id in changed:
+                self.cards[contact_id] = self._card(self.contacts[contact_id], now)
+            stages = {self.contacts[contact_id].stage for contact_id in changed}
+            self.refresh_columns([stage for stage in STAGES if stage in stages])
 
     # -- actions ---------------------------------------------------------------------
 
@@ -239,7 +268,8 @@ class BoardScreen(Screen):
         self.undo_stack.append((f"move to {stage}", contact))
         self.put(moved, to_front=True)
         self.column(stage).focus()
-        self.app.write(self.app.store.move, contact.id, stage, at)
+        self.app.write(move_contact, self.app.store, contact.id, stage, at,
+                       on_saved=lambda _: self.refresh_overdue())
 
     def action_quick_add(self) -> None:
         stage = self.focused_column().stage
@@ -307,6 +337,14 @@ class BoardScreen(Screen):
 
     def action_referral_tree(self) -> None:
         self.app.push_screen(TreeScreen(self.contacts.values()), self.take_edits)
+
+    def action_agenda(self) -> None:
+        def back(contact_id: int | None) -> None:
+            self.refresh_overdue()  # done and snoozed items change who is overdue
+            if contact_id is not None:
+                self.select(contact_id)
+
+        self.app.push_screen(AgendaScreen(), back)
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen())

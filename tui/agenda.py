@@ -1,0 +1,236 @@
+"""`a` on the board — the agenda: Overdue / Today / Next 7 days, one line per item.
+
+`enter` goes to the person on the board, `d` marks the item done, `s` snoozes it to a date
+typed as anywhere else (`+2d`, `fri`, `tomorrow 9am`). The items are worked out on a
+thread (a big network takes a moment) and again after each change is saved.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.dates import EXAMPLES, DateError, dayfirst_setting, describe, parse_when
+from store.followups import (
+    DEFAULT_DAYS,
+    DueItem,
+    agenda,
+    due_items,
+    mark_done,
+    section_title,
+    snooze,
+)
+from store.text import printable
+
+NAME_WIDTH = 18
+
+
+def item_line(item: DueItem, now: datetime, overdue: bool) -> Text:
+    """`Mon 16 Nov 10:00  Ada Lee  nudge 1 of 2 · since Mon 9 Nov`: one line, cut to fit;
+    user text as plain text."""
+    line = Text()
+    line.append(f"{describe(item.due, now=now):<16}  ", style="bold red" if overdue else "")
+    name = printable(item.contact.name)
+    if len(name) > NAME_WIDTH:
+        name = name[: NAME_WIDTH - 1] + "…"
+    line.append(f"{name:<{NAME_WIDTH}}  ", style="bold")
+    line.append(printable(item.what))
+    if item.since:
+        line.append(f" · since {describe(item.since, now=now, with_time=False)}", style="dim")
+    return line
+
+
+class AgendaScreen(Screen[int | None]):
+    """What is due; dismisses with the id of the contact to show on the board, or None."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="agenda.back", tooltip="Back to the board"),
+        Binding("enter", "go_to", "Go to", id="agenda.go-to", priority=True,
+                tooltip="Back to the board with this person's card focused"),
+        Binding("d", "done", "Done", id="agenda.done",
+                tooltip="Mark done (a nudge, thank-you or reconnect is logged as sent)"),
+        Binding("s", "snooze", "Snooze", id="agenda.snooze",
+                tooltip="Hide it until a date you type, e.g. +2d, fri, tomorrow 9am"),
+    ]
+
+    DEFAULT_CSS = """
+    AgendaScreen #agenda-header {
+        dock: top; height: 1; padding: 0 1; background: $panel; text-style: bold;
+    }
+    AgendaScreen #agenda-list {
+        height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, days: int = DEFAULT_DAYS) -> None:
+        super().__init__()
+        self.days = days
+        self.items: dict[str, DueItem] = {}  # by key, the ones listed
+
+    def compose(self) -> ComposeResult:
+        yield Static("Agenda", id="agenda-header", markup=False)
+        yield OptionList(id="agenda-list", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.reload()
+
+    # -- the list --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.run_worker(self._read_items, thread=True, exclusive=True, group="agenda")
+
+    def _read_items(self) -> None:
+        now = self.app.clock()
+        sections = agenda(due_items(self.app.store, now), now, self.days)
+        self.app.call_from_thread(self.show, sections, now)
+
+    def show(self, sections: dict[str, list[DueItem]], now: datetime) -> None:
+        listing = self.query_one(OptionList)
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        options: list[Option] = []
+        self.items = {}
+        for section, items in sections.items():
+            title = f"{section_title(section, self.days)} ({len(items)})"
+            options.append(Option(Text(title, style="bold underline"), disabled=True))
+            if not items:
+                options.append(Option(Text("  nothing", style="dim"), disabled=True))
+            for item in items:
+                self.items[item.key] = item
+                options.append(Option(item_line(item, now, section == "overdue"), id=item.key))
+        listing.set_options(options)
+        self._highlight(listing, highlighted)
+        total = sum(len(items) for items in sections.values())
+        header = f"Agenda · {describe(now, now=now)} · {total} due"
+        self.query_one("#agenda-header", Static).update(header)
+
+    def _highlight(self, listing: OptionList, key: str | None) -> None:
+        """Keep the cursor on the same item, else on the first item."""
+        keys = [option.id for option in listing.options]
+        if key is not None and key in keys:
+            listing.highlighted = keys.index(key)
+        elif self.items:
+            listing.highlighted = keys.index(next(iter(self.items)))
+
+    def current(self) -> DueItem | None:
+        option = self.query_one(OptionList).highlighted_option
+        return self.items.get(option.id) if option is not None and option.id else None
+
+    def _drop(self, item: DueItem) -> None:
+        """Take the item off the list at once; the reload after saving has the truth."""
+        listing = self.query_one(OptionList)
+        index = listing.get_option_index(item.key)
+        listing.remove_option(item.key)
+        del self.items[item.key]
+        options = listing.options
+        for near in [*range(index, len(options)), *range(index - 1, -1, -1)]:
+            if options[near].id:
+                listing.highlighted = near
+                break
+
+    # -- actions ---------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_go_to()
+
+    def action_go_to(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.dismiss(item.contact.id)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_done(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        self._drop(item)
+        self.app.write(mark_done, self.app.store, item, on_saved=lambda _: self.reload())
+        self.notify(f"done: {printable(item.what)} — {printable(item.contact.name)}",
+                    timeout=3, markup=False)
+
+    def action_snooze(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+
+        def chosen(until: datetime | None) -> None:
+            if until is not None:
+                self._drop(item)
+                self.app.write(snooze, self.app.store, item, until,
+                               on_saved=lambda _: self.reload())
+
+        self.app.push_screen(SnoozeScreen(item), chosen)
+
+
+class SnoozeScreen(ModalScreen[datetime | None]):
+    """A date for the snooze: shows what it understood as you type; enter saves."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel",
+                        tooltip="Close without snoozing")]
+
+    DEFAULT_CSS = """
+    SnoozeScreen { align: center middle; }
+    SnoozeScreen > Vertical {
+        width: 64; max-width: 100%; height: auto;
+        border: round $accent; background: $surface; padding: 0 1;
+    }
+    SnoozeScreen #snooze-understood { color: $text-muted; }
+    SnoozeScreen #snooze-understood.error { color: $error; text-style: bold; }
+    """
+
+    def __init__(self, item: DueItem) -> None:
+        super().__init__()
+        self.item = item
+        self.until: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = printable(f"Snooze: {self.item.what} — {self.item.contact.name}")
+            yield Input(placeholder="+2d, fri, tomorrow 9am, Dec 3", id="snooze-input")
+            yield Static("until when? enter to snooze, esc to cancel", id="snooze-understood",
+                         markup=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.read(event.value, final=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.read(event.value, final=True):
+            self.dismiss(self.until)
+
+    def read(self, text: str, *, final: bool) -> bool:
+        """Show what `text` means; True when it is a time to snooze until."""
+        understood = self.query_one("#snooze-understood", Static)
+        now = self.app.clock()
+        self.until = None
+        if not text.strip() and not final:
+            understood.update("until when? enter to snooze, esc to cancel")
+            understood.remove_class("error")
+            return False
+        try:
+            until = parse_when(text, now, dayfirst=dayfirst_setting(self.app.store.settings()))
+        except DateError as exc:
+            understood.update(str(exc) if final else f"? e.g. {EXAMPLES}")
+            understood.set_class(final, "error")
+            return False
+        if until <= now:
+            understood.update(f"→ {describe(until, now=now)} has passed: pick a later time")
+            understood.set_class(final, "error")
+            return False
+        self.until = until
+        understood.update(f"→ {describe(until, now=now)}")
+        understood.remove_class("error")
+        return True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
