@@ -18,14 +18,38 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,}$")
 _URL = re.compile(r"^(https?://|www\.|[a-z]{2,3}\.linkedin\.com/|linkedin\.com/)\S+$", re.I)
 _CADENCE = re.compile(r"^\d+\s*[wm]$", re.I)
+_REFERRER_ID = re.compile(r"^#(\d+)\b")
 
 
 def form_values(contact: Contact, referrer_name: str = "") -> dict[str, str]:
-    """The contact's fields as the text a form shows."""
+    """The contact's fields as the text a form shows; the referrer as "#id name"."""
     values = {name: str(getattr(contact, name) or "") for name in FORM_FIELDS}
     values["tags"] = ", ".join(contact.tags)
-    values["referred_by"] = referrer_name
+    referrer = contact.referred_by
+    values["referred_by"] = f"#{referrer} {referrer_name}".strip() if referrer else ""
     return values
+
+
+def _referrer(text: str, resolve: Callable[[str], Contact]) -> Contact:
+    """"#12 anything" is contact 12 (what the form shows); anything else is a REF."""
+    match = _REFERRER_ID.match(text)
+    return resolve(match.group(1) if match else text)
+
+
+def _refers_back(referrer: Contact, contact_id: int | None,
+                 resolve: Callable[[str], Contact]) -> bool:
+    """True when `referrer` was itself led to, directly or not, by the contact."""
+    seen: set[int] = set()
+    current: Contact | None = referrer
+    while current is not None and current.id not in seen:
+        if current.id == contact_id:
+            return True
+        seen.add(current.id)
+        try:
+            current = resolve(str(current.referred_by)) if current.referred_by else None
+        except CoffeeError:
+            current = None
+    return False
 
 
 def apply_form(
@@ -47,12 +71,12 @@ def apply_form(
     referred_by = None
     if v["referred_by"]:
         try:
-            referrer = resolve(v["referred_by"])
+            referrer = _referrer(v["referred_by"], resolve)
         except CoffeeError as exc:
             errors["referred_by"] = str(exc)
         else:
-            if referrer.id == contact.id:
-                errors["referred_by"] = "a contact cannot refer themselves"
+            if _refers_back(referrer, contact.id, resolve):
+                errors["referred_by"] = "that would make a loop: they were referred through this contact"
             referred_by = referrer.id
     if errors:
         return None, errors

@@ -294,3 +294,33 @@ def test_hostile_text_round_trips(store, db_path):
     jane = store.add_contact(Contact(name=name))
     stored = Store(db_path).contact(jane.id).name
     assert stored == name.replace("\ud800", "\ufffd")
+
+
+# -- the edit form's checks -----------------------------------------------------------
+
+def test_form_shows_the_referrer_by_id_so_duplicate_names_still_save(store):
+    from store.validate import apply_form, form_values
+
+    first = add(store, "Sam Lee @ Acme")
+    add(store, "Sam Lee @ Globex")
+    bob = add(store, "Bob Roe", referred_by=first.id)
+    values = form_values(bob, "Sam Lee")
+    assert values["referred_by"] == f"#{first.id} Sam Lee"
+    edited, errors = apply_form(bob, {**values, "role": "CTO"}, store.resolve)
+    assert errors == {} and edited.referred_by == first.id and edited.role == "CTO"
+
+
+def test_form_refuses_a_referral_loop_and_explains_fields(store):
+    from store.validate import apply_form, form_values
+
+    ann = add(store, "Ann A")
+    ben = add(store, "Ben B", referred_by=ann.id)
+    cat = add(store, "Cat C", referred_by=ben.id)
+    values = {**form_values(ann), "referred_by": str(cat.id), "email": "nope",
+              "keep_in_touch": "often"}
+    edited, errors = apply_form(ann, values, store.resolve)
+    assert edited is None
+    assert set(errors) == {"referred_by", "email", "keep_in_touch"}
+    assert "loop" in errors["referred_by"]
+    _, errors = apply_form(ann, {**form_values(ann), "referred_by": str(ann.id)}, store.resolve)
+    assert "loop" in errors["referred_by"]
