@@ -63,7 +63,7 @@ async def test_agenda_lists_overdue_and_today_with_since(store, clock):
         await open_agenda(pilot)
         lines = screen_text(app).splitlines()
         assert lines[0].strip() == "Agenda · Mon 23 Nov 09:30 · 2 due"
-        overdue = lines.index(" Overdue (1)".ljust(len(lines[1])))
+        overdue = next(n for n, line in enumerate(lines) if line.strip() == "Overdue (1)")
         assert "Sat 21 Nov 09:30  Ada Lee" in lines[overdue + 1]
         assert "todo: send the article · since Mon 23 Nov" in lines[overdue + 1]
         assert "Today (1)" in lines[overdue + 2]
@@ -170,3 +170,22 @@ def test_snapshot_agenda(snap_compare, db_path, clock):
     store = Store(db_path, clock=clock)
     store.insert_many(demo_records(60, 7, FIXED_NOW))
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=open_agenda)
+
+
+async def test_a_long_section_lists_its_oldest_and_counts_the_rest(store, clock, monkeypatch):
+    monkeypatch.setattr("tui.agenda.SHOWN_PER_SECTION", 2)
+    ada = store.add_contact(Contact(name="Ada Lee", stage="thanked"))
+    for days in (3, 2, 1):
+        store.insert(FollowUp(contact_id=ada.id, kind="todo", text=f"promise {days}",
+                              due=(clock() - days * DAY).isoformat(), created_at=store.now()))
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_agenda(pilot)
+        text = screen_text(app)
+        assert "Overdue (3)" in text
+        assert "promise 3" in text and "promise 2" in text and "promise 1" not in text
+        assert "… and 1 more (coffeechat agenda lists all)" in text
+        await pilot.press("d")
+        app.flush_writes()
+        await settle(pilot)
+        assert "promise 1" in screen_text(app) and "more" not in screen_text(app)

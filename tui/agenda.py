@@ -2,7 +2,8 @@
 
 `enter` goes to the person on the board, `d` marks the item done, `s` snoozes it to a date
 typed as anywhere else (`+2d`, `fri`, `tomorrow 9am`). The items are worked out on a
-thread (a big network takes a moment) and again after each change is saved.
+thread (a big network takes a moment) and again after each change is saved; each section
+lists its first 200 (a list of thousands helps nobody, and builds slowly).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from store.followups import (
 from store.text import printable
 
 NAME_WIDTH = 18
+SHOWN_PER_SECTION = 200  # the oldest first; done and snooze bring the next ones up
 
 
 def item_line(item: DueItem, now: datetime, overdue: bool) -> Text:
@@ -103,9 +105,12 @@ class AgendaScreen(Screen[int | None]):
             options.append(Option(Text(title, style="bold underline"), disabled=True))
             if not items:
                 options.append(Option(Text("  nothing", style="dim"), disabled=True))
-            for item in items:
+            for item in items[:SHOWN_PER_SECTION]:
                 self.items[item.key] = item
                 options.append(Option(item_line(item, now, section == "overdue"), id=item.key))
+            if len(items) > SHOWN_PER_SECTION:
+                more = f"  … and {len(items) - SHOWN_PER_SECTION} more (coffeechat agenda lists all)"
+                options.append(Option(Text(more, style="dim"), disabled=True))
         listing.set_options(options)
         self._highlight(listing, highlighted)
         total = sum(len(items) for items in sections.values())
