@@ -103,13 +103,13 @@ class MeetingScreen(Screen):
     MeetingScreen #meeting-header { height: auto; padding: 0 1; background: $panel; }
     MeetingScreen #meeting-body { height: 1fr; }
     MeetingScreen #meeting-notes { width: 1fr; }
-    MeetingScreen #meeting-side { width: 32; padding: 0 0 0 1; }
+    MeetingScreen #meeting-side { width: 35; padding: 0 0 0 1; }
     MeetingScreen #meeting-timer { text-style: bold; }
     MeetingScreen #meeting-cue { text-style: bold reverse; color: $warning; }
     MeetingScreen #meeting-cue.overtime { color: $error; }
     MeetingScreen .meeting-title { text-style: bold; color: $accent; margin-top: 1; }
-    MeetingScreen #meeting-questions-box { height: 1fr; }
-    MeetingScreen #meeting-research-box { height: auto; max-height: 7; }
+    MeetingScreen #meeting-questions-box { height: auto; max-height: 60%; }
+    MeetingScreen #meeting-research-box { height: 1fr; }
     """
 
     def __init__(self, meeting: Meeting, questions: list[str]) -> None:
