@@ -169,8 +169,9 @@ async def test_prefix_keys_work_on_the_current_line(store, alice):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_from_card(app, pilot)
-        await pilot.press(*"Ana Silva", "f2", "f3", *" x", "enter", "f4", "f4")
-        assert screen.notes.text == "todo: Ana Silva x\nread: "
+        await pilot.press(*"Ana Silva?", "f2", "f3", *" x", "enter", "f4", "f4")
+        assert screen.notes.text == "todo: Ana Silva? x\nread: "
+        assert app.screen is screen  # "?" was typed, not taken as the help key
 
 
 async def test_timer_cue_and_overtime_follow_the_app_clock(store, alice, clock, db_path):
