@@ -165,6 +165,14 @@ async def test_leaving_saves_and_m_resumes_with_the_notes(store, alice, db_path)
         assert screen.notes.text == "first words and more"
 
 
+async def test_quitting_mid_sentence_saves_the_notes(store, alice, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_from_card(app, pilot)
+        await pilot.press(*"last words", "ctrl+q")
+    assert Store(db_path).records(Meeting)[0].notes == "last words"
+
+
 async def test_prefix_keys_work_on_the_current_line(store, alice):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
