@@ -118,7 +118,6 @@ class MeetingScreen(Screen):
         self.questions = questions
         self._saved_notes = meeting.notes
         self._save_timer: Timer | None = None
-        self._ended = False
 
     # -- building --------------------------------------------------------------------
 
@@ -194,7 +193,7 @@ class MeetingScreen(Screen):
             self._save_timer.stop()
             self._save_timer = None
         text = self.notes.text
-        if self._ended or text == self._saved_notes:
+        if text == self._saved_notes:
             return
 
         def saved(_: object) -> None:
@@ -272,7 +271,6 @@ class MeetingScreen(Screen):
                 problem = f"cannot open {editor} here: {exc}"
         finally:
             path.unlink(missing_ok=True)
-        self.refresh()
         if problem is not None:
             self.notify(problem, title="Notes unchanged", severity="error", timeout=8,
                         markup=False)
@@ -294,12 +292,12 @@ class MeetingScreen(Screen):
         if plan is None:
             self.notes.focus()
             return
-        self._ended = True
         if self._save_timer is not None:
             self._save_timer.stop()
         self.app.write(end_meeting, self.app.store, plan, on_saved=self._saved_end)
 
     def _saved_end(self, meeting: Meeting) -> None:
+        self._saved_notes = meeting.notes  # ending wrote them; nothing left to autosave
         parts = [f"meeting with {self.contact.name} saved"]
         if meeting.referrals:
             parts.append(f"{len(meeting.referrals)} referred")
