@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta, tzinfo
 
-from dateutil import parser, tz
+from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
@@ -134,6 +134,8 @@ def _time_of_day(text: str) -> time | None:
 
 
 def _iso(typed: str, now: datetime) -> datetime | None:
+    from dateutil import parser  # 20 ms to import: only when a date is typed
+
     try:
         when = parser.isoparse(typed)
     except (ValueError, OverflowError):
@@ -144,6 +146,8 @@ def _iso(typed: str, now: datetime) -> datetime | None:
 def _dateutil(typed: str, now: datetime, dayfirst: bool) -> datetime:
     if typed.isdigit():
         raise DateError(f"{typed!r} is only a number: add a month or a time, e.g. {EXAMPLES}")
+    from dateutil import parser
+
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
         when = parser.parse(typed, default=midnight, dayfirst=dayfirst, tzinfos=_zone)

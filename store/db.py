@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import orjson
+from dateutil.tz import tzlocal
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -35,7 +36,8 @@ R = TypeVar("R", bound=Record)
 
 
 def local_now() -> datetime:
-    return datetime.now().astimezone()
+    """Now in the local zone with its rules, so a date weeks ahead gets its own offset."""
+    return datetime.now(tzlocal())
 
 
 def _migrate_0_to_1(data: dict) -> None:
@@ -157,9 +159,15 @@ class Store:
             ) from exc
 
     def changed_on_disk(self) -> bool:
-        """True when another process wrote the file since this store last saw it."""
-        with self._thread_lock:
+        """True when another process wrote the file since this store last saw it.
+
+        Never waits: while this process is writing, the answer is False (for now)."""
+        if not self._thread_lock.acquire(blocking=False):
+            return False
+        try:
             return self._storage.changed_on_disk()
+        finally:
+            self._thread_lock.release()
 
     def now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -179,23 +187,29 @@ class Store:
         # would collide with ids another process has used since.
         return Table(self._storage, name, cache_size=0)
 
+    # Records are built while holding the thread lock: the writer thread changes the
+    # cached documents in place, and a record must not be read half-changed.
+
     def records(self, cls: type[R]) -> list[R]:
-        return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
+        with self._thread_lock:
+            return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
         """The records whose fields equal these values, in id order (only those are built)."""
-        matches = [
-            (int(key), doc)
-            for key, doc in self._raw(cls.TABLE).items()
-            if all(doc.get(name) == value for name, value in equal.items())
-        ]
-        return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
+        with self._thread_lock:
+            matches = [
+                (int(key), doc)
+                for key, doc in self._raw(cls.TABLE).items()
+                if all(doc.get(name) == value for name, value in equal.items())
+            ]
+            return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
 
     def get(self, cls: type[R], record_id: int) -> R:
-        doc = self._raw(cls.TABLE).get(str(record_id))
-        if doc is None:
-            raise RefError(f"no {cls.__name__.lower()} with id {record_id}")
-        return cls.from_doc(doc, record_id)
+        with self._thread_lock:
+            doc = self._raw(cls.TABLE).get(str(record_id))
+            if doc is None:
+                raise RefError(f"no {cls.__name__.lower()} with id {record_id}")
+            return cls.from_doc(doc, record_id)
 
     def insert(self, record: R) -> R:
         doc = _clean_doc(record.to_doc())
@@ -279,11 +293,12 @@ class Store:
     # -- contacts --------------------------------------------------------------------
 
     def contacts(self, *, include_archived: bool = False) -> list[Contact]:
-        return [
-            Contact.from_doc(doc, key)
-            for key, doc in self._docs(Contact.TABLE)
-            if include_archived or not doc.get("archived")
-        ]
+        with self._thread_lock:
+            return [
+                Contact.from_doc(doc, key)
+                for key, doc in self._docs(Contact.TABLE)
+                if include_archived or not doc.get("archived")
+            ]
 
     def contact(self, contact_id: int) -> Contact:
         return self.get(Contact, contact_id)

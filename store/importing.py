@@ -22,8 +22,6 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-import vobject
-
 from store.dates import dayfirst_setting, parse_when
 from store.db import META_TABLE, MIGRATIONS, SCHEMA_VERSION, Store
 from store.errors import InputError
@@ -340,6 +338,8 @@ def csv_rows(text: str, path: Path, reader: RowReader, mapping: dict[str, str]) 
 
 def vcard_rows(text: str, path: Path, reader: RowReader) -> list[Row]:
     """Every BEGIN:VCARD … END:VCARD block, read with vobject."""
+    import vobject  # imported here: the commands that never read vCards start faster
+
     result = []
     for line, block in _vcard_blocks(text, path):
         try:

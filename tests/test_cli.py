@@ -144,3 +144,14 @@ def test_printing_commands_do_not_import_textual(db_path):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    demo = tmp_path / "demo.json"
+    cc(demo, "demo", "--contacts", "2000", "--no-open")
+    child = subprocess.Popen([sys.executable, "-m", "tui.cli", "list", "--db", str(demo)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.read(100)  # like `| head`: read a little, then go away
+    child.stdout.close()
+    assert child.wait(timeout=60) == 0
+    assert child.stderr.read() == b""
