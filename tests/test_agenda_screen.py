@@ -78,6 +78,8 @@ async def test_board_cards_show_overdue_and_done_clears_it_on_disk(store, db_pat
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         board = app.screen
+        await app.workers.wait_for_complete()  # the board marks overdue cards after it paints
+        await pilot.pause()
         assert board.overdue == {ids["ada"]}
         assert "Ada Lee" in screen_text(app) and " !" in screen_text(app)
         agenda = await open_agenda(pilot)

@@ -17,16 +17,25 @@ def demo_app(db_path, clock):
     return make_app(store)
 
 
+async def overdue_marks_shown(pilot):
+    """The board paints first and marks overdue cards a moment later: wait for that."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_board(snap_compare, demo_app, size):
-    assert snap_compare(demo_app, terminal_size=size, press=["l", "j"])
+    assert snap_compare(demo_app, terminal_size=size, press=["l", "j"],
+                        run_before=overdue_marks_shown)
 
 
 def test_board_no_color(snap_compare, demo_app, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(demo_app.store)
-    assert snap_compare(app, terminal_size=(80, 24), press=["l", "j"])
+    assert snap_compare(app, terminal_size=(80, 24), press=["l", "j"],
+                        run_before=overdue_marks_shown)
 
 
 def test_board_filtered(snap_compare, demo_app):
-    assert snap_compare(demo_app, terminal_size=(80, 24), press=["slash", *"fintech"])
+    assert snap_compare(demo_app, terminal_size=(80, 24), press=["slash", *"fintech"],
+                        run_before=overdue_marks_shown)

@@ -105,10 +105,10 @@ class BoardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.app.store
-        self.load(store.contacts(include_archived=True),
-                  overdue=overdue_contact_ids(store, self.app.clock()))
+        self.load(self.app.store.contacts(include_archived=True))
         self.columns[0].focus()
+        # Who is overdue takes a pass over every table: the board paints first.
+        self.call_after_refresh(self.refresh_overdue)
         self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
 
     # -- the model -------------------------------------------------------------------
