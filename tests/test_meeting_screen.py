@@ -6,6 +6,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from textual import events
 
 from store.db import Store
 from store.meetings import WRAP_UP_CUE, save_notes, start_meeting
@@ -180,6 +181,22 @@ async def test_prefix_keys_work_on_the_current_line(store, alice):
         await pilot.press(*"Ana Silva?", "f2", "f3", *" x", "enter", "f4", "f4")
         assert screen.notes.text == "todo: Ana Silva? x\nread: "
         assert app.screen is screen  # "?" was typed, not taken as the help key
+
+
+async def test_keys_arriving_in_one_burst_act_in_order(store, alice):
+    """Over SSH or from a fast typist, F-keys arrive in the same read as the keys around
+    them: each still acts on the line the keys before it left."""
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_from_card(app, pilot)
+        burst = [("a", "a"), ("f2", None), ("enter", "\r"), ("f3", None), ("b", "b"),
+                 ("enter", "\r"), ("f4", None), ("enter", "\r"), ("c", "c"), ("f8", None)]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        summary = await wait_for_screen(pilot, EndMeetingScreen)
+        assert screen.notes.text == "ref: a\ntodo: b\nread: \nc"
+        assert [r.person.name for r in summary.plan.referrals] == ["a"]
+        assert [t.text for t in summary.plan.todos] == ["b"]
 
 
 async def test_timer_cue_and_overtime_follow_the_app_clock(store, alice, clock, db_path):

@@ -76,6 +76,8 @@ def _headline(contact: Contact, referrer: Contact | None) -> Text:
 class MeetingScreen(Screen):
     """One meeting: type notes; the side panel shows what to ask and how long it has run."""
 
+    # Priority bindings, so the notes pad never sees these keys; the actions that read or
+    # change the notes run through after_typing(), behind the keys typed before them.
     BINDINGS = [
         Binding("f2", "prefix('ref')", "ref:", priority=True, id="meeting.ref",
                 tooltip="Start the line with ref: — someone they suggest (name, role @ company)"),
@@ -85,7 +87,7 @@ class MeetingScreen(Screen):
                 tooltip="Start the line with read: — a book, article or URL"),
         Binding("f5", "tick", "tick", priority=True, id="meeting.tick",
                 tooltip="Tick the next prepared question"),
-        Binding("shift+f5", "untick", "Untick", priority=True, show=False,
+        Binding("shift+f5", "untick", "untick", priority=True, show=False,
                 id="meeting.untick", tooltip="Untick the last ticked question"),
         Binding("f8", "end", "end", priority=True, id="meeting.end",
                 tooltip="End the meeting: a summary to confirm"),
@@ -93,7 +95,7 @@ class MeetingScreen(Screen):
                 tooltip="Edit the notes in $EDITOR and come back"),
         Binding("f12", f"length({LENGTH_STEP})", f"+{LENGTH_STEP}m", priority=True,
                 id="meeting.longer", tooltip="Plan the meeting 5 minutes longer"),
-        Binding("shift+f12", f"length(-{LENGTH_STEP})", f"-{LENGTH_STEP} min", priority=True,
+        Binding("shift+f12", f"length(-{LENGTH_STEP})", f"-{LENGTH_STEP}m", priority=True,
                 show=False, id="meeting.shorter", tooltip="Plan the meeting 5 minutes shorter"),
         Binding("escape", "leave", "back", id="meeting.leave",
                 tooltip="Back to the board; the meeting stays open (m resumes it)"),
@@ -210,11 +212,26 @@ class MeetingScreen(Screen):
         self.save_now()
 
     def action_leave(self) -> None:
-        self.dismiss()
+        self.on_screen_after_typing(self._leave)
+
+    def _leave(self) -> None:
+        self.dismiss()  # not awaited: this runs in the screen's own message loop
+
+    def after_typing(self, callback, *args) -> None:
+        """Run callback in the notes pad's queue, after every key typed before this one:
+        over SSH and from fast typists, keys arrive in bursts."""
+        self.notes.call_later(callback, *args)
+
+    def on_screen_after_typing(self, callback) -> None:
+        """after_typing, then on the screen (for what closes or covers the notes pad)."""
+        self.after_typing(self.call_later, callback)
 
     # -- capture lines and questions ---------------------------------------------------
 
     def action_prefix(self, prefix: str) -> None:
+        self.after_typing(self._set_prefix, prefix)
+
+    def _set_prefix(self, prefix: str) -> None:
         """Put `prefix: ` at the start of the cursor's line, replacing another prefix."""
         notes = self.notes
         row = notes.cursor_location[0]
@@ -249,6 +266,9 @@ class MeetingScreen(Screen):
     # -- $EDITOR -------------------------------------------------------------------------
 
     def action_editor(self) -> None:
+        self.on_screen_after_typing(self._edit_in_editor)
+
+    def _edit_in_editor(self) -> None:
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         if not editor:
             self.notify("set $EDITOR (or $VISUAL) to edit the notes in your editor",
@@ -281,6 +301,9 @@ class MeetingScreen(Screen):
     # -- ending ------------------------------------------------------------------------
 
     def action_end(self) -> None:
+        self.on_screen_after_typing(self._summarise)
+
+    def _summarise(self) -> None:
         try:
             plan = plan_end(self.app.store, self.meeting.id, self.notes.text)
         except CoffeeError as exc:
