@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -201,7 +202,8 @@ class SnoozeScreen(ModalScreen[datetime | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = printable(f"Snooze: {self.item.what} — {self.item.contact.name}")
+            title = f"Snooze: {self.item.what} — {self.item.contact.name}"
+            box.border_title = Content(printable(title))
             yield Input(placeholder="+2d, fri, tomorrow 9am, Dec 3", id="snooze-input")
             yield Static("until when? enter to snooze, esc to cancel", id="snooze-understood",
                          markup=False)

@@ -5,11 +5,24 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from store.text import printable
 from tui.transfer import TransferScreen
 
 MAX_CONTACT_HITS = 50
+
+
+def highlight(matcher: Matcher, label: str) -> Content:
+    """The label with the matched letters marked, as plain text (Matcher.highlight reads
+    it as markup: a contact named "[link=…]" would break the palette)."""
+    content = Content(label)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class BoardCommands(Provider):
@@ -34,7 +47,7 @@ class BoardCommands(Provider):
         for contact in self.screen.contacts.values():
             label = f"go to contact: {printable(contact.name)}"
             if score := matcher.match(label):
-                yield Hit(score, matcher.highlight(label), partial(self.screen.select, contact.id))
+                yield Hit(score, highlight(matcher, label), partial(self.screen.select, contact.id))
                 hits += 1
                 if hits == MAX_CONTACT_HITS:
                     break

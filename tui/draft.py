@@ -33,6 +33,7 @@ from store.lint import Report, is_job_ask, lint
 from store.questions import TAGS, bank_text, questions, replace_bank
 from store.records import Contact
 from store.storage import FILE_MODE, FOLDER_MODE
+from store.text import printable
 from tui.editor import edit_in_editor
 from tui.text_edit import TextEditScreen
 from widgets.flagged_text import FlaggedTextArea
@@ -83,7 +84,7 @@ def checklist_text(report: Report, text: str) -> Text:
         (row, col), (end_row, end_col) = finding.start, finding.end
         words = lines[row][col : end_col if end_row == row else None]
         out.append(f"  l.{finding.line} ")
-        out.append(words, style="reverse")
+        out.append(printable(words), style="reverse")
         out.append("\n")
     return out
 
@@ -153,10 +154,11 @@ class DraftScreen(Screen[Contact | None]):
         self.editor.load_text(text)
         header = Text()
         header.append("Draft to ", style="dim")
-        header.append(self.contact.name, style="bold")
+        header.append(printable(self.contact.name), style="bold")
         if self.contact.headline:
-            header.append(f" · {self.contact.headline}")
-        header.append(f" — {self.template.title} ({self.index + 1}/{len(self.templates)})",
+            header.append(f" · {printable(self.contact.headline)}")
+        title = printable(self.template.title)
+        header.append(f" — {title} ({self.index + 1}/{len(self.templates)})",
                       style="italic")
         self.query_one("#draft-header", Static).update(header)
         self.recheck()
@@ -198,7 +200,8 @@ class DraftScreen(Screen[Contact | None]):
         kind, before = self.template.kind, self.contact.stage
 
         def sent(contact: Contact) -> None:
-            moved = f"; {contact.name} moved to {contact.stage}" if contact.stage != before else ""
+            name = printable(contact.name)
+            moved = f"; {name} moved to {contact.stage}" if contact.stage != before else ""
             self.notify(f"logged “{SENT_INTERACTIONS[kind]}”{moved}", title="Marked sent",
                         timeout=5, markup=False)
             self.dismiss(contact)
@@ -237,7 +240,7 @@ class DraftScreen(Screen[Contact | None]):
     def _template_saved(self, saved: Template) -> None:
         self.templates = [saved if t.id == saved.id else t for t in self.templates]
         self.show_template()
-        self.notify(f"saved the template “{saved.title}”", timeout=3, markup=False)
+        self.notify(f"saved the template “{printable(saved.title)}”", timeout=3, markup=False)
 
     def action_questions(self) -> None:
         settings = self.setup.settings

@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from store.records import Contact
 from store.validate import FORM_FIELDS, apply_form, form_values
+from widgets.safe_text import SafeInput, SafeTextArea
 
 MULTILINE = ("notes", "research", "culture")
 LABELS = {"how_we_know": "how we know them", "referred_by": "referred by (id or name)",
@@ -53,9 +54,9 @@ class EditScreen(ModalScreen[Contact | None]):
             for name in FORM_FIELDS:
                 yield Label(LABELS.get(name, name.replace("_", " ")))
                 if name in MULTILINE:
-                    yield TextArea(self._values[name], id=f"field-{name}", soft_wrap=True)
+                    yield SafeTextArea(self._values[name], id=f"field-{name}", soft_wrap=True)
                 else:
-                    yield Input(self._values[name], id=f"field-{name}")
+                    yield SafeInput(self._values[name], id=f"field-{name}")
                 yield Static("", id=f"error-{name}", classes="error", markup=False)
 
     def _read(self) -> dict[str, str]:

@@ -35,8 +35,10 @@ from store.meetings import (
 )
 from store.quickadd import QuickAdd
 from store.records import Contact, Meeting
+from store.text import printable
 from tui.meeting_end import EndMeetingScreen, NewContactScreen
 from widgets.checklist import Checklist
+from widgets.safe_text import SafeTextArea
 
 IDLE_SAVE_SECONDS = 1.0
 TIMER_SECONDS = 1.0
@@ -61,7 +63,7 @@ def open_meeting(app: App, target: Contact | QuickAdd) -> None:
 
 
 def _headline(contact: Contact, referrer: Contact | None) -> Text:
-    text = Text(contact.name, style="bold")
+    text = Text(printable(contact.name), style="bold")
     for part in (
         contact.headline,
         f"referred by {referrer.name}" if referrer else "",
@@ -69,7 +71,7 @@ def _headline(contact: Contact, referrer: Contact | None) -> Text:
     ):
         if part:
             text.append(" · ")
-            text.append(part)
+            text.append(printable(part))
     return text
 
 
@@ -136,7 +138,7 @@ class MeetingScreen(Screen):
         asked = frozenset(i for i, q in enumerate(questions) if q in self.meeting.questions_asked)
         yield Static(_headline(self.contact, referrer), id="meeting-header")
         with Horizontal(id="meeting-body"):
-            self.notes = TextArea(
+            self.notes = SafeTextArea(
                 self.meeting.notes,
                 soft_wrap=True,
                 tab_behavior="focus",
@@ -152,7 +154,8 @@ class MeetingScreen(Screen):
                     yield Checklist(questions, asked, id="meeting-questions")
                 yield Static("Research", classes="meeting-title")
                 with VerticalScroll(id="meeting-research-box", can_focus=False):
-                    yield Static(self.contact.research or "—", id="meeting-research",
+                    yield Static(printable(self.contact.research, keep_newlines=True) or "—",
+                                 id="meeting-research",
                                  markup=False)
         yield Footer(compact=True)
 
@@ -321,7 +324,7 @@ class MeetingScreen(Screen):
 
     def _saved_end(self, meeting: Meeting) -> None:
         self._saved_notes = meeting.notes  # ending wrote them; nothing left to autosave
-        parts = [f"meeting with {self.contact.name} saved"]
+        parts = [f"meeting with {printable(self.contact.name)} saved"]
         if meeting.referrals:
             parts.append(f"{len(meeting.referrals)} referred")
         parts.append(f"{len(meeting.todos) + 1} follow-ups")

@@ -6,12 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.dates import describe
 from store.meetings import THANKS_TEXT, EndPlan
 from store.quickadd import QuickAdd
+from store.text import printable
 
 MAX_LINKABLE = 9
 
@@ -48,7 +50,8 @@ class EndMeetingScreen(ModalScreen[EndPlan | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = f"End the meeting with {self.plan.contact.name}"
+            title = f"End the meeting with {self.plan.contact.name}"
+            box.border_title = Content(printable(title))
             yield Static(self.summary(), id="meeting-summary")
 
     def summary(self) -> Text:
@@ -58,13 +61,14 @@ class EndMeetingScreen(ModalScreen[EndPlan | None]):
         def heading(title: str) -> None:
             text.append(f"{title}\n", style="bold")
 
-        heading(f"Referred by {plan.contact.name}")
+        heading(f"Referred by {printable(plan.contact.name)}")
         if not plan.referrals:
             text.append("  nobody (no ref: lines)\n", style="dim")
         for number, referral in enumerate(plan.referrals, start=1):
             person = referral.person
             who = person.name + (f" — {person.role}" if person.role else "")
             who += f" @ {person.company}" if person.company else ""
+            who = printable(who)
             if referral.existing is None:
                 text.append(f"  + new target: {who}\n")
             elif referral.link:
@@ -75,20 +79,20 @@ class EndMeetingScreen(ModalScreen[EndPlan | None]):
                 text.append(f"({number}: link #{referral.existing.id} instead)\n", style="dim")
         heading("Follow-ups")
         for todo in plan.todos:
-            text.append(f"  • {todo.text}")
+            text.append(f"  • {printable(todo.text)}")
             text.append(f" — due {describe(todo.due)}\n" if todo.due else "\n")
         text.append(f"  • {THANKS_TEXT} — due {describe(plan.thanks_due)}\n")
         if plan.resources:
             heading("Kept on the meeting")
             for resource in plan.resources:
-                text.append(f"  • {resource}\n")
+                text.append(f"  • {printable(resource)}\n")
         if plan.new_stage:
             heading("Stage")
             text.append(f"  {plan.contact.stage} → {plan.new_stage}\n")
         if plan.problems:
             heading("Not read (fix them first, or they are left as notes)")
             for problem in plan.problems:
-                text.append(f"  ! {problem}\n", style="bold red")
+                text.append(f"  ! {printable(problem)}\n", style="bold red")
         text.append("\nenter end the meeting · esc back to the notes", style="dim")
         return text
 
@@ -124,11 +128,11 @@ class NewContactScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         person = self.person
         text = Text("No contact is called ")
-        text.append(person.name, style="bold")
+        text.append(printable(person.name), style="bold")
         text.append(". Add them")
         if person.role or person.company:
             text.append(" (")
-            text.append(" @ ".join(p for p in (person.role, person.company) if p))
+            text.append(printable(" @ ".join(p for p in (person.role, person.company) if p)))
             text.append(")")
         text.append(" as a target and start the meeting?\n\n")
         text.append("enter add and meet · esc cancel", style="dim")

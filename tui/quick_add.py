@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from store.errors import InputError
 from store.quickadd import EXAMPLE, QuickAdd, parse_quick_add
+from widgets.safe_text import SafeInput
 
 
 class QuickAddScreen(ModalScreen[QuickAdd | None]):
@@ -34,7 +35,7 @@ class QuickAddScreen(ModalScreen[QuickAdd | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = f"New contact in {self.stage}"
-            yield Input(placeholder=EXAMPLE.strip('"'), id="quick-add-input")
+            yield SafeInput(placeholder=EXAMPLE.strip('"'), id="quick-add-input")
             yield Static("name, role @ company, industry — note · enter to add, esc to cancel",
                          id="quick-add-error", markup=False)
 

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from store.text import printable
+
 
 class Checklist(Static):
     """Items in order; `ticked` holds the ticked items' indexes. Never takes the focus."""
@@ -34,7 +36,7 @@ class Checklist(Static):
         for index, item in enumerate(self.items):
             done = index in self.ticked
             text.append("☑ " if done else "☐ ", style="bold green" if done else "bold")
-            text.append(item, style="dim strike" if done else "")
+            text.append(printable(item), style="dim strike" if done else "")
             if index < len(self.items) - 1:
                 text.append("\n")
         return text

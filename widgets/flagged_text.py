@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import TextArea
+from widgets.safe_text import SafeTextArea
 
 Location = tuple[int, int]  # (row, column), 0-based, as TextArea counts them
 
 
-class FlaggedTextArea(TextArea):
+class FlaggedTextArea(SafeTextArea):
     """Soft-wrapped text whose `flags` (start, end) stretches show underlined on red.
 
     The owner decides what is flagged (it listens to `TextArea.Changed` and calls
