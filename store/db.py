@@ -288,7 +288,8 @@ class Store:
 
     def set_setting(self, key: str, value: object) -> None:
         with self.transaction():
-            self._table(SETTINGS_TABLE).upsert(Document({**self.settings(), key: value}, 1))
+            doc = _clean_doc({**self.settings(), key: value})
+            self._table(SETTINGS_TABLE).upsert(Document(doc, 1))
 
     # -- contacts --------------------------------------------------------------------
 

@@ -1,0 +1,168 @@
+"""Hostile and strange text everywhere text goes in: markup, escapes, NUL and other
+control characters, lone surrogates, 10 kB strings, right-to-left text, emoji, wide CJK.
+
+Nothing crashes; the data comes back from the file and from every export (lone
+surrogates as U+FFFD, by design: store.text.clean); the CLI prints control characters
+escaped; the app shows the literal text, never markup read nor an escape sent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import itertools
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import icalendar
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from store.db import Store
+from store.errors import InputError
+from store.exporting import export
+from store.importing import import_file
+from store.meetings import end_meeting, parse_notes, plan_end, start_meeting
+from store.quickadd import parse_quick_add
+from store.records import Contact, FollowUp, Meeting
+from store.text import clean
+from tests.conftest import FIXED_NOW, Clock
+from tui.cli import main
+
+PIECES = (
+    "[bold]", "[/bold]", "[/]", "[link=http://e]y[/link]", "[@click=app.quit]q[/]", "\\[b]",
+    "\x1b[2J", "\x1b]52;c;aGk=\x07", "\x1b]8;;http://e\x1b\\", "\x9b31m", "\x00", "\x07",
+    "\x08", "\r", "\n", "\t", "\x0b\x0c", "\x1c\x1d\x1e\x1f", "\x7f", "\x85", "\u2028",
+    "\ud800", "\udfff", "مرحبا بالعالم", "\u202eevil\u202c", "שלום", "😀", "👩‍👩‍👧",
+    "漢字テスト", "ｗｉｄｅ", "e\u0301", "\ufeff", "{name}", "=1+1", "@x", "'", '"', ",", ";",
+    "—", " -- ", "@", "|", "`", "\\",
+)
+BIG = ("ab漢😀\x1b[0m[b]" * 1000)[:10_000]  # a 10 kB string
+hostile = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.text(max_size=8), st.just(BIG)), max_size=6
+).map("".join)
+# Text a one-line field holds (importers trim cells; a name's spaces are folded).
+one_line = hostile.map(lambda s: " ".join(s.split()))
+
+FEW = settings(max_examples=60, deadline=None,
+               suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                      HealthCheck.too_slow])
+TEXT_FIELDS = (
+    "name role company industry email phone linkedin location how_we_know notes research "
+    "culture connected_on keep_in_touch"
+).split()
+NAMED = "[b]X[/]\x1b[2J[link=http://e]y[/link]"  # the name the app tests use
+
+
+def fresh_store(tmp_path_factory) -> Store:
+    return Store(tmp_path_factory.mktemp("db") / "coffeechat.json", clock=Clock())
+
+
+def contact_fields(text: str) -> dict:
+    """Every text field of a contact holding `text` (a variant per field) and tags."""
+    fields = {name: f"{text}{i}" for i, name in enumerate(TEXT_FIELDS)}
+    return {**fields, "name": f"N{text}", "tags": [text, f"t{text}"]}
+
+
+# -- the store ------------------------------------------------------------------------
+
+
+@FEW
+@given(text=hostile)
+def test_every_text_field_round_trips_through_the_file(tmp_path_factory, text):
+    store = fresh_store(tmp_path_factory)
+    fields = contact_fields(text)
+    saved = store.add_contact(Contact(**fields))
+    back = Store(store.path).contact(saved.id)
+    assert {name: getattr(back, name) for name in fields} == {
+        name: [clean(t) for t in value] if isinstance(value, list) else clean(value)
+        for name, value in fields.items()
+    }
+
+
+# -- the quick-add line, `coffeechat add` and the CLI's output --------------------------
+
+SEPARATORS = re.compile(r"[,@—–-]")
+# One part of a quick-add line: no separator in it, spaces folded, not empty.
+part = one_line.map(lambda s: " ".join(SEPARATORS.sub("", s).split())).filter(bool)
+
+
+@FEW
+@given(name=part, role=part, company=part, industry=part, note=part)
+def test_quick_add_keeps_each_part(tmp_path_factory, name, role, company, industry, note):
+    parsed = parse_quick_add(f"{name}, {role} @ {company}, {industry} — {note}")
+    assert (parsed.name, parsed.role, parsed.company, parsed.industry, parsed.note) == (
+        name, role, company, industry, note)
+    store = fresh_store(tmp_path_factory)
+    saved = store.add_contact(parsed.contact())
+    back = Store(store.path).contact(saved.id)
+    assert (back.name, back.role, back.company, back.industry, back.notes) == tuple(
+        map(clean, (name, role, company, industry, note)))
+
+
+@FEW
+@given(line=hostile)
+def test_quick_add_reads_any_line_or_says_what_is_missing(line):
+    try:
+        parsed = parse_quick_add(line)
+    except InputError as exc:
+        assert "a name comes first" in str(exc)
+        return
+    assert parsed.name and parsed.name == " ".join(parsed.name.split())
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a terminal would run
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """main() in this process: exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@FEW
+@given(text=hostile, note=hostile)
+def test_cli_prints_control_characters_escaped(tmp_path_factory, text, note):
+    db = str(tmp_path_factory.mktemp("db") / "coffeechat.json")
+    code, out, _ = run_cli("--db", db, "add", f"--how={note}", f"--tag={text}", "--",
+                           f"N{text}, {text} @ {text}")
+    assert code == 0
+    added = int(out)
+    long_ago = [{"stage": "contacted", "at": "2020-01-06T10:00:00+00:00"}]
+    store = Store(db)
+    store.add_contact(Contact(**contact_fields(text), stage="contacted", stage_history=long_ago))
+    for command in (["list", "--all"], ["show", str(added)], ["show", "2"], ["agenda"],
+                    ["stats"], ["draft", "2"], ["draft", str(added)], ["move", "2", "met"],
+                    ["archive", "2"], ["restore", "2"]):
+        code, out, err = run_cli("--db", db, *command)
+        assert code == 0, (command, err)
+        assert not CONTROL.search(out), command
+        assert not CONTROL.search(err), command
+    code, out, _ = run_cli("--db", db, "list", "--json")
+    shown = {c["id"]: c for c in json.loads(out)}
+    assert shown[added]["how_we_know"] == clean(note)
+    assert shown[2]["notes"] == clean(contact_fields(text)["notes"])
+
+
+def test_cli_in_a_real_process_escapes_and_cleans_undecodable_arguments(tmp_path):
+    """Bytes that are not UTF-8 arrive as lone surrogates; stdout gets no raw ESC."""
+    db = str(tmp_path / "coffeechat.json")
+    cli = [sys.executable, "-m", "tui.cli", "--db", db]
+    name = NAMED.encode() + b" \xff\xfe \xe6\xbc\xa2\xe5\xad\x97 \xf0\x9f\x98\x80"
+    added = subprocess.run([*cli, "add", name], capture_output=True, check=True)
+    assert added.stdout == b"1\n"
+    for command in (["list"], ["show", "1"], ["draft", "1", "--my-name", b"Me \xff"],
+                    ["show", "1", "--json"], ["agenda"], ["stats"]):
+        done = subprocess.run([*cli, *command], capture_output=True)
+        assert done.returncode == 0, (command, done.stderr)
+        assert b"\x1b" not in done.stdout and b"\x1b" not in done.stderr
+    shown = subprocess.run([*cli, "show", "1"], capture_output=True, check=True).stdout
+    assert shown.decode().startswith(
+        "[b]X[/]\\x1b[2J[link=http://e]y[/link] \ufffd\ufffd 漢字 😀 (#1)")
+    assert Store(db).settings()["my_name"] == "Me \ufffd"
