@@ -43,8 +43,19 @@ def _days_since(moment: str, now: datetime) -> int | None:
 class BoardScreen(Screen):
     """The kanban of stages; the app's home screen."""
 
+    AUTO_FOCUS = ""  # the keys go to the screen; only the filter ever takes focus
     COMMANDS = {BoardCommands, TransferCommands}
     BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="board.up", tooltip="Previous card"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="board.down", tooltip="Next card"),
+        Binding("home", "cursor_to(0)", "First", show=False, id="board.first",
+                tooltip="First card of the column"),
+        Binding("end", "cursor_to(-1)", "Last", show=False, id="board.last",
+                tooltip="Last card of the column"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="board.page-up",
+                tooltip="One screen of cards up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="board.page-down",
+                tooltip="One screen of cards down"),
         Binding("left,h", "column(-1)", "Prev column", show=False, id="board.left",
                 tooltip="Focus the column to the left"),
         Binding("right,l", "column(1)", "Next column", show=False, id="board.right",
@@ -93,6 +104,7 @@ class BoardScreen(Screen):
         self.overdue: set[int] = set()
         self.filter_text = ""
         self.show_archived = False
+        self.active_stage = STAGES[0]
         self.undo_stack: list[tuple[str, Contact]] = []
 
     def compose(self) -> ComposeResult:
@@ -106,7 +118,7 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self.load(self.app.store.contacts(include_archived=True))
-        self.columns[0].focus()
+        self.activate(STAGES[0])
         # Who is overdue takes a pass over every table: the board paints first.
         self.call_after_refresh(self.refresh_overdue)
         self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
@@ -129,14 +141,15 @@ class BoardScreen(Screen):
         if select is None and (card := self.focused_card()):
             select = card.contact_id
         self.contacts = {c.id: c for c in contacts}
-        self.order = [c.id for c in sorted(contacts, key=lambda c: (c.stage_since, c.id), reverse=True)]
+        since = {c.id: c.stage_since for c in contacts}
+        self.order = sorted(since, key=lambda cid: (since[cid], cid), reverse=True)
         now = self.app.clock()
-        self.cards = {c.id: self._card(c, now) for c in contacts}
-        self.haystack = {c.id: self._haystack(c) for c in contacts}
+        self.cards = {c.id: self._card(c, now, since[c.id]) for c in contacts}
+        self.haystack = {}  # filled as the filter needs it
         self.refresh_columns(STAGES, select=select)
 
-    def _card(self, contact: Contact, now: datetime) -> Card:
-        days = _days_since(contact.stage_since, now)
+    def _card(self, contact: Contact, now: datetime, since: str | None = None) -> Card:
+        days = _days_since(contact.stage_since if since is None else since, now)
         marker = f"{days}d" if days is not None else ""
         if contact.id in self.overdue:
             marker += " !"
@@ -151,7 +164,12 @@ class BoardScreen(Screen):
         contact = self.contacts[contact_id]
         if contact.archived and not self.show_archived:
             return False
-        return not self.filter_text or self.filter_text in self.haystack[contact_id]
+        if not self.filter_text:
+            return True
+        haystack = self.haystack.get(contact_id)
+        if haystack is None:
+            haystack = self.haystack[contact_id] = self._haystack(contact)
+        return self.filter_text in haystack
 
     def refresh_columns(self, stages, select: int | None = None) -> None:
         buckets: dict[str, list[Card]] = {stage: [] for stage in stages}
@@ -180,7 +198,7 @@ class BoardScreen(Screen):
         old = self.contacts.get(contact.id)
         self.contacts[contact.id] = contact
         self.cards[contact.id] = self._card(contact, self.app.clock())
-        self.haystack[contact.id] = self._haystack(contact)
+        self.haystack.pop(contact.id, None)
         if old is None or to_front:
             if old is not None:
                 self.order.remove(contact.id)
@@ -188,13 +206,17 @@ class BoardScreen(Screen):
         stages = {contact.stage} | ({old.stage} if old else set())
         self.refresh_columns([s for s in STAGES if s in stages], select=contact.id)
 
+    def activate(self, stage: str) -> None:
+        """Make this stage's column the one the keys act on."""
+        self.active_stage = stage
+        for column in self.columns:
+            column.active = column.stage == stage
+
     def focused_column(self) -> StageColumn:
-        focused = self.focused
-        return focused if isinstance(focused, StageColumn) else self.columns[0]
+        return self.column(self.active_stage)
 
     def focused_card(self) -> Card | None:
-        focused = self.focused
-        return focused.highlighted if isinstance(focused, StageColumn) else None
+        return self.focused_column().highlighted
 
     def focused_contact(self) -> Contact | None:
         card = self.focused_card()
@@ -210,7 +232,7 @@ class BoardScreen(Screen):
             self.clear_filter()
         column = self.column(contact.stage)
         column.set_cards(column.cards, select=contact_id)
-        column.focus()
+        self.activate(contact.stage)
 
     # -- reading changes made elsewhere ----------------------------------------------
 
@@ -251,7 +273,16 @@ class BoardScreen(Screen):
         self.action_jump(min(max(index, 0), len(STAGES) - 1))
 
     def action_jump(self, index: int) -> None:
-        self.column(STAGES[index]).focus()
+        self.activate(STAGES[index])
+
+    def action_cursor(self, delta: int) -> None:
+        self.focused_column().move_cursor(delta)
+
+    def action_cursor_to(self, index: int) -> None:
+        self.focused_column().cursor_to(index)
+
+    def action_page(self, direction: int) -> None:
+        self.focused_column().page(direction)
 
     def action_move(self, delta: int) -> None:
         contact = self.focused_contact()
@@ -267,7 +298,7 @@ class BoardScreen(Screen):
         )
         self.undo_stack.append((f"move to {stage}", contact))
         self.put(moved, to_front=True)
-        self.column(stage).focus()
+        self.activate(stage)
         self.app.write(move_contact, self.app.store, contact.id, stage, at,
                        on_saved=lambda _: self.refresh_overdue())
 
@@ -276,7 +307,7 @@ class BoardScreen(Screen):
 
         def added(contact: Contact) -> None:
             self.put(contact, to_front=True)
-            self.column(contact.stage).focus()
+            self.activate(contact.stage)
 
         def chosen(parsed) -> None:
             if parsed is not None:
@@ -375,7 +406,7 @@ class BoardScreen(Screen):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.add_class("shown")
-        filter_input.focus()
+        self.set_focus(filter_input)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -384,10 +415,14 @@ class BoardScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.focused_column_before_filter().focus()
+            self.leave_filter()
 
-    def focused_column_before_filter(self) -> StageColumn:
-        return next((c for c in self.columns if c.cards), self.columns[0])
+    def leave_filter(self) -> None:
+        """Back to the cards: to a column that shows some, if the active one shows none."""
+        self.set_focus(None)
+        if not self.focused_column().cards:
+            shown = next((c for c in self.columns if c.cards), self.focused_column())
+            self.activate(shown.stage)
 
     def clear_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -399,4 +434,4 @@ class BoardScreen(Screen):
     def key_escape(self) -> None:
         if self.filter_text or self.query_one("#filter", Input).has_focus:
             self.clear_filter()
-            self.focused_column_before_filter().focus()
+            self.leave_filter()

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -44,21 +43,11 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-class StageColumn(ScrollView, can_focus=True, inherit_bindings=False):
-    """The cards of one stage, with a cursor."""
+class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
+    """The cards of one stage, with a cursor.
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="column.up", tooltip="Previous card"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="column.down", tooltip="Next card"),
-        Binding("home", "cursor_to(0)", "First", show=False, id="column.first",
-                tooltip="First card"),
-        Binding("end", "cursor_to(-1)", "Last", show=False, id="column.last",
-                tooltip="Last card"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="column.page-up",
-                tooltip="One screen up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="column.page-down",
-                tooltip="One screen down"),
-    ]
+    The column never takes the focus: the screen keeps one column `active` and sends it
+    the cursor keys, so moving between columns changes no focus (and no footer)."""
 
     COMPONENT_CLASSES = {
         "stage-column--name",
@@ -76,18 +65,19 @@ class StageColumn(ScrollView, can_focus=True, inherit_bindings=False):
         height: 1fr;
         width: 1fr;
     }
-    StageColumn:focus {
+    StageColumn.-active {
         border: heavy $accent;
         border-title-style: bold;
     }
     StageColumn > .stage-column--name { text-style: bold; }
     StageColumn > .stage-column--headline { color: $text-muted; }
     StageColumn > .stage-column--cursor { background: $boost; }
-    StageColumn:focus > .stage-column--cursor { background: $accent 30%; }
+    StageColumn.-active > .stage-column--cursor { background: $accent 30%; }
     StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True)
+    active: reactive[bool] = reactive(False)
 
     class Highlighted(Message):
         """The cursor rests on another card."""
@@ -138,13 +128,17 @@ class StageColumn(ScrollView, can_focus=True, inherit_bindings=False):
             )
         self.post_message(self.Highlighted(self, self.highlighted))
 
-    def action_cursor(self, delta: int) -> None:
+    def watch_active(self, active: bool) -> None:
+        self.set_class(active, "-active")
+
+    def move_cursor(self, delta: int) -> None:
         self.cursor += delta
 
-    def action_cursor_to(self, index: int) -> None:
-        self.cursor = index if index >= 0 else len(self.cards) - 1
+    def cursor_to(self, index: int) -> None:
+        """To the card at index; a negative index counts from the end."""
+        self.cursor = index if index >= 0 else len(self.cards) + index
 
-    def action_page(self, direction: int) -> None:
+    def page(self, direction: int) -> None:
         self.cursor += direction * max(self.scrollable_content_region.height // CARD_HEIGHT, 1)
 
     def refresh_lines(self, y: int, count: int = 1) -> None:
