@@ -17,7 +17,6 @@ from store.quickadd import QuickAdd
 from store.records import Contact
 from tui.board import BoardScreen
 from tui.help import HelpScreen
-from tui.meeting import open_meeting
 
 
 class CoffeeChatApp(App):
@@ -61,6 +60,8 @@ class CoffeeChatApp(App):
         self.theme = "textual-dark"
         self.push_screen(BoardScreen())
         if self.meet_with is not None:
+            from tui.meeting import open_meeting
+
             open_meeting(self, self.meet_with)
 
     # -- writing off the UI thread ---------------------------------------------------------

@@ -9,7 +9,6 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from store.text import printable
-from tui.transfer import TransferScreen
 
 MAX_CONTACT_HITS = 50
 
@@ -67,6 +66,8 @@ class TransferCommands(Provider):
         def closed(changed: bool | None) -> None:
             if changed:
                 screen.reload()
+
+        from tui.transfer import TransferScreen  # loads when first used: a faster start
 
         self.app.push_screen(TransferScreen(direction), closed)
 
