@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from store.followups import move_contact, overdue_contact_ids
@@ -24,6 +25,7 @@ from widgets.stage_column import Card, StageColumn
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
 CHECK_DISK_SECONDS = 1.0
+OVERDUE_AFTER_MOVES_SECONDS = 1.0
 
 
 def _days_since(moment: str, now: datetime) -> int | None:
@@ -98,6 +100,7 @@ class BoardScreen(Screen):
         self.filter_text = ""
         self.show_archived = False
         self.active_stage = STAGES[0]
+        self._overdue_timer: Timer | None = None
         self.undo_stack: list[tuple[str, Contact]] = []
 
     def compose(self) -> ComposeResult:
@@ -157,12 +160,14 @@ class BoardScreen(Screen):
         contact = self.contacts[contact_id]
         if contact.archived and not self.show_archived:
             return False
-        if not self.filter_text:
-            return True
+        return not self.filter_text or self.filter_text in self._haystack_of(contact_id)
+
+    def _haystack_of(self, contact_id: int) -> str:
+        """The contact's searchable text, made the first time a filter needs it."""
         haystack = self.haystack.get(contact_id)
         if haystack is None:
-            haystack = self.haystack[contact_id] = self._haystack(contact)
-        return self.filter_text in haystack
+            haystack = self.haystack[contact_id] = self._haystack(self.contacts[contact_id])
+        return haystack
 
     def refresh_columns(self, stages, select: int | None = None) -> None:
         buckets: dict[str, list[Card]] = {stage: [] for stage in stages}
@@ -245,6 +250,13 @@ class BoardScreen(Screen):
         """Work out on a thread who has something overdue: their cards show `!`."""
         self.run_worker(self._read_overdue, thread=True, exclusive=True, group="overdue")
 
+    def refresh_overdue_soon(self) -> None:
+        """refresh_overdue once the moves stop for a second: it reads every table, and a
+        run of `>` presses should not queue one pass per press."""
+        if self._overdue_timer is not None:
+            self._overdue_timer.stop()
+        self._overdue_timer = self.set_timer(OVERDUE_AFTER_MOVES_SECONDS, self.refresh_overdue)
+
     def _read_overdue(self) -> None:
         overdue = overdue_contact_ids(self.app.store, self.app.clock())
         self.app.call_from_thread(self.show_overdue, overdue)
@@ -293,7 +305,7 @@ class BoardScreen(Screen):
         self.put(moved, to_front=True)
         self.activate(stage)
         self.app.write(move_contact, self.app.store, contact.id, stage, at,
-                       on_saved=lambda _: self.refresh_overdue())
+                       on_saved=lambda _: self.refresh_overdue_soon())
 
     def action_quick_add(self) -> None:
         from tui.quick_add import QuickAddScreen
@@ -415,6 +427,8 @@ class BoardScreen(Screen):
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.add_class("shown")
+        for contact_id in self.contacts:  # made now, before the first letter comes
+            self._haystack_of(contact_id)
         self.set_focus(filter_input)
 
     def on_input_changed(self, event: Input.Changed) -> None:
