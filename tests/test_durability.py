@@ -30,6 +30,6 @@ def test_two_processes_adding_at_once_lose_nothing(db_path):
 
 
 def test_sigkill_at_random_moments_never_loses_a_reported_write(db_path):
-    figures = campaign(db_path, kills=50, seed_contacts=2000, rng=random.Random(7))
-    assert figures["kills"] == 50
-    assert figures["writes_confirmed"] > 50  # the children did get writes done between kills
+    figures = campaign(db_path, kills=200, seed_contacts=2000, rng=random.Random(7))
+    assert figures["kills"] == 200
+    assert figures["writes_confirmed"] > 200  # the children did get writes done between kills
