@@ -7,12 +7,6 @@ mode again for the same contact resumes the unfinished meeting.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
-from pathlib import Path
-
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -36,6 +30,7 @@ from store.meetings import (
 from store.quickadd import QuickAdd
 from store.records import Contact, Meeting
 from store.text import printable
+from tui.editor import edit_in_editor
 from tui.meeting_end import EndMeetingScreen, NewContactScreen
 from widgets.checklist import Checklist
 from widgets.safe_text import SafeTextArea
@@ -272,28 +267,8 @@ class MeetingScreen(Screen):
         self.on_screen_after_typing(self._edit_in_editor)
 
     def _edit_in_editor(self) -> None:
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            self.notify("set $EDITOR (or $VISUAL) to edit the notes in your editor",
-                        severity="warning", timeout=5)
-            return
-        fd, name = tempfile.mkstemp(prefix="coffeechat-notes-", suffix=".md")
-        path = Path(name)
-        problem = text = None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(self.notes.text)
-            try:
-                with self.app.suspend():
-                    try:
-                        subprocess.run([*shlex.split(editor), str(path)], check=True)
-                        text = path.read_text(encoding="utf-8")
-                    except (OSError, ValueError, subprocess.SubprocessError) as exc:
-                        problem = f"{editor} failed: {exc}"
-            except Exception as exc:  # SuspendNotSupported and the like
-                problem = f"cannot open {editor} here: {exc}"
-        finally:
-            path.unlink(missing_ok=True)
+        text, problem = edit_in_editor(self.app, self.notes.text, prefix="coffeechat-notes-",
+                                       suffix=".md")
         if problem is not None:
             self.notify(problem, title="Notes unchanged", severity="error", timeout=8,
                         markup=False)
