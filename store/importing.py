@@ -68,6 +68,9 @@ ALIASES = {
 TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x"})
 _SPACES = re.compile(r"\s+")
 _TAG_SPLIT = re.compile(r"[;,]")
+# A vCard's lines end in CRLF (or LF, or CR); str.splitlines() would also break a value
+# at the form feeds, U+2028 and the like that it may hold.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def header_key(text: str) -> str:
@@ -358,7 +361,7 @@ def vcard_rows(text: str, path: Path, reader: RowReader) -> list[Row]:
 
 def _vcard_blocks(text: str, path: Path) -> list[tuple[int, str]]:
     blocks, start, lines = [], None, []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         word = line.strip().upper()
         if start is None:
             if word == "BEGIN:VCARD":

@@ -166,3 +166,170 @@ def test_cli_in_a_real_process_escapes_and_cleans_undecodable_arguments(tmp_path
     assert shown.decode().startswith(
         "[b]X[/]\\x1b[2J[link=http://e]y[/link] \ufffd\ufffd 漢字 😀 (#1)")
     assert Store(db).settings()["my_name"] == "Me \ufffd"
+
+
+# -- meeting capture lines ---------------------------------------------------------------
+
+no_by = one_line.map(lambda s: re.sub(r"(?i)\bby\b", "b y", s))
+
+
+@FEW
+@given(ref=one_line, todo=no_by.filter(bool), when=one_line, read=one_line.filter(bool),
+       other=hostile)
+def test_capture_lines_end_a_meeting_with_what_they_say(tmp_path_factory, ref, todo, when,
+                                                        read, other):
+    store = fresh_store(tmp_path_factory)
+    alice = store.add_contact(Contact(name="Alice", stage="contacted"))
+    meeting = start_meeting(store, alice.id)
+    notes = "\n".join([*(f"· {line}" for line in other.splitlines()),
+                       f"ref: {ref}", f"todo: {todo} by {when}", f"read: {read}"])
+    captures = parse_notes(notes, FIXED_NOW)
+    (promise,) = captures.todos  # the text before " by " when the rest is a date
+    assert promise.text == (todo if promise.due else f"{todo} by {when}".strip())
+    assert captures.reads == [read]
+    assert len(captures.refs) + len(captures.problems) == 1
+
+    end_meeting(store, plan_end(store, meeting.id, notes))
+
+    again = Store(store.path)
+    ended = again.get(Meeting, meeting.id)
+    assert ended.notes == clean(notes) and ended.resources == [clean(read)]
+    promised = [f.text for f in again.records(FollowUp) if f.kind == "todo"]
+    assert promised == [clean(promise.text)]
+    referred = [again.contact(i) for i in ended.referrals]
+    assert [c.name for c in referred] == [clean(r.name) for r in captures.refs]
+    assert all(c.referred_by == alice.id for c in referred)
+
+
+# -- importers ---------------------------------------------------------------------------
+
+def vcard_text(text: str) -> str:
+    """What a vCard carries of a text: no CR (vobject writes it as a line break)."""
+    return clean(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write_csv(path, rows: list[list[str]]) -> None:
+    out = io.StringIO()  # a file holds no lone surrogate: they are cleaned first
+    csv.writer(out).writerows([[clean(c) for c in row] for row in rows])
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+
+
+# A cell the importers keep as it is: trimmed (they trim cells), not starting with the
+# `'` the CSV export adds before a formula.
+cell = hostile.map(lambda s: s.strip().lstrip("'"))
+name_cell = one_line.map(lambda s: s.lstrip("'").strip()).filter(bool)
+
+
+@FEW
+@given(name=name_cell, role=cell, company=cell, notes=cell, location=cell)
+def test_csv_import_keeps_hostile_cells(tmp_path_factory, name, role, company, notes,
+                                       location):
+    store = fresh_store(tmp_path_factory)
+    path = store.path.with_name("in.csv")
+    write_csv(path, [["Name", "Title", "Company", "Notes", "Location"],
+                     [name, role, company, notes, location]])
+    report = import_file(store, "csv", path)
+    assert (report.new, report.skipped) == (1, [])
+    (back,) = Store(store.path).contacts()
+    assert (back.name, back.role, back.company, back.notes, back.location) == tuple(
+        map(clean, (name, role, company, notes, location)))
+
+
+@FEW
+@given(first=name_cell, last=name_cell, url=cell, company=cell, position=cell, on=cell)
+def test_linkedin_import_keeps_hostile_cells(tmp_path_factory, first, last, url, company,
+                                            position, on):
+    store = fresh_store(tmp_path_factory)
+    path = store.path.with_name("Connections.csv")
+    write_csv(path, [["Notes:"], ["When exporting, [b]x[/] \x1b[2J"], [],
+                     ["First Name", "Last Name", "URL", "Email Address", "Company", "Position",
+                      "Connected On"],
+                     [first, last, url, "", company, position, on]])
+    report = import_file(store, "linkedin", path)
+    assert report.new == 1
+    (back,) = Store(store.path).contacts()
+    assert (back.name, back.linkedin, back.company, back.role) == tuple(
+        map(clean, (" ".join(f"{first} {last}".split()), url, company, position)))
+    assert back.connected_on == "" or datetime.fromisoformat(back.connected_on)
+
+
+@FEW
+@given(name=name_cell, org=cell, title=cell, note=cell)
+def test_vcard_import_keeps_hostile_values(tmp_path_factory, name, org, title, note):
+    import vobject
+
+    name, org, title, note = map(clean, (name, org, title, note))  # a file holds no surrogate
+    card = vobject.vCard()
+    card.add("fn").value = name
+    card.add("n").value = vobject.vcard.Name(family=name)
+    for key, value in (("org", [org]), ("title", title), ("note", note)):
+        if value:
+            card.add(key).value = value
+    store = fresh_store(tmp_path_factory)
+    path = store.path.with_name("in.vcf")
+    path.write_text(card.serialize(), encoding="utf-8", newline="")
+    report = import_file(store, "vcard", path)
+    assert report.new == 1
+    (back,) = Store(store.path).contacts()
+    assert (back.name, back.company, back.role, back.notes) == tuple(
+        map(vcard_text, (name, org, title, note)))
+
+
+# -- exporters, and back in --------------------------------------------------------------
+
+def hostile_network(store: Store, text: str, line: str, notes: str) -> None:
+    """A contact with `line` in every one-line field and `notes` in the long ones, a meeting
+    not yet ended and an open follow-up with the same text."""
+    one = {name: f"{line}{i}".strip() for i, name in enumerate(TEXT_FIELDS)}
+    long = {name: f"{notes}{i}" for i, name in enumerate(("notes", "research", "culture"))}
+    contact = store.add_contact(Contact(**{**one, **long, "name": f"N {line}".strip(),
+                                           "tags": [f"t {line}".strip()],
+                                           "connected_on": "2024-03-15",
+                                           "linkedin": f"https://linkedin.com/in/{line}"}))
+    store.insert_many([
+        Meeting(contact_id=contact.id, started_at="2026-11-25T15:00:00+01:00", medium=line,
+                notes=text),
+        FollowUp(contact_id=contact.id, text=f"do {line}".strip(),
+                 due="2026-11-27T09:00:00+01:00"),
+    ])
+
+
+no_list_separators = one_line.map(lambda s: " ".join(re.sub("[;,]", "", s).split()))
+
+
+@FEW
+@given(text=hostile, line=no_list_separators, notes=cell)
+def test_every_export_round_trips_or_shows_the_text(tmp_path_factory, text, line, notes):
+    store = fresh_store(tmp_path_factory)
+    hostile_network(store, text, line, notes)
+    (contact,), (meeting,), (followup,) = (store.contacts(), store.records(Meeting),
+                                           store.records(FollowUp))
+
+    for kind in ("json", "csv", "vcard"):
+        path = store.path.with_name(f"out.{kind}")
+        path.write_text(export(store, kind), encoding="utf-8", newline="")
+        copy = Store(tmp_path_factory.mktemp(kind) / "copy.json", clock=Clock())
+        import_file(copy, kind, path)
+        (back,) = copy.contacts()
+        carried = {"json": TEXT_FIELDS + ["tags"], "csv": TEXT_FIELDS + ["tags"],
+                   "vcard": ["name", "company", "role", "email", "phone", "linkedin", "notes",
+                             "tags"]}[kind]
+        expected = {f: getattr(contact, f) for f in carried}
+        if kind == "vcard":
+            expected["notes"] = vcard_text(expected["notes"])
+        assert {f: getattr(back, f) for f in carried} == expected, kind
+        if kind == "json":
+            assert copy.data() == store.data()
+
+    calendar = icalendar.Calendar.from_ical(export(store, "ics"))
+    (event,) = calendar.walk("VEVENT")
+    (todo,) = calendar.walk("VTODO")
+    assert str(event["summary"]) == f"{meeting.medium} with {contact.name}".strip()
+    assert str(todo["summary"]) == followup.text
+
+    markdown = export(store, "markdown")
+    if meeting.notes.strip():  # fenced, exactly as typed
+        assert "\n".join(meeting.notes.splitlines()) in markdown
+    activity = export(store, "markdown", activity=True)
+    assert activity.count("\n") == 5  # title, blank, header, rule, one stage change
+
