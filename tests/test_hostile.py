@@ -31,7 +31,17 @@ from store.quickadd import parse_quick_add
 from store.records import Contact, FollowUp, Meeting
 from store.text import clean
 from tests.conftest import FIXED_NOW, Clock
+from tests.screen import screen_text, wait_for_screen
+from tui.agenda import AgendaScreen, SnoozeScreen
+from tui.app import make_app
 from tui.cli import main
+from tui.contact import ContactScreen
+from tui.draft import DraftScreen
+from tui.edit import EditScreen
+from tui.meeting import MeetingScreen
+from tui.meeting_end import EndMeetingScreen, NewContactScreen
+from tui.quick_add import QuickAddScreen
+from tui.tree import TreeScreen
 
 PIECES = (
     "[bold]", "[/bold]", "[/]", "[link=http://e]y[/link]", "[@click=app.quit]q[/]", "\\[b]",
@@ -333,3 +343,116 @@ def test_every_export_round_trips_or_shows_the_text(tmp_path_factory, text, line
     activity = export(store, "markdown", activity=True)
     assert activity.count("\n") == 5  # title, blank, header, rule, one stage change
 
+
+
+# -- the app -----------------------------------------------------------------------------
+
+PRINTED = "[b]X[/]\\x1b[2J[link=http://e]y[/link]"  # NAMED as labels show it
+TYPED = "[b]X[/]\u241b[2J[link=http://e]y[/link]"  # NAMED as text fields show it
+CARD = PRINTED[:24]  # what a board card has room for
+
+
+def shows_literally(app, shown: str = PRINTED, times: int = 1) -> str:
+    """The screen holds `shown` (no markup read) and no control character (no escape sent)."""
+    text = screen_text(app)
+    assert not CONTROL.search(text), repr(CONTROL.search(text))
+    assert text.count(shown) >= times, [line for line in text.splitlines() if "X" in line]
+    return text
+
+
+async def test_every_screen_shows_a_hostile_name_literally(store, db_path):
+    referrer = store.add_contact(Contact(name=NAMED, role=NAMED, company=NAMED))
+    contact = store.add_contact(Contact(
+        name=NAMED, role=NAMED, company=NAMED, how_we_know=NAMED, research=NAMED,
+        referred_by=referrer.id, stage="contacted", tags=[NAMED],
+        stage_history=[{"stage": "contacted", "at": "2026-11-01T10:00:00+01:00"}]))
+    store.insert(FollowUp(contact_id=contact.id, text=NAMED, due="2026-11-20T10:00:00+01:00"))
+    app = make_app(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shows_literally(app, shown=CARD, times=2)  # a card in target and one in contacted
+
+        await pilot.press("2", "enter")
+        await wait_for_screen(pilot, ContactScreen)
+        shows_literally(app, times=8)  # header, links, fields, follow-up, research
+        await pilot.press("escape", "a")
+        await wait_for_screen(pilot, AgendaScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shows_literally(app, shown="todo: " + PRINTED)
+        await pilot.press("s")
+        await wait_for_screen(pilot, SnoozeScreen)
+        shows_literally(app, shown=f"— {CARD}")
+        await pilot.press("escape", "escape", "t")
+        await wait_for_screen(pilot, TreeScreen)
+        await pilot.press("right")
+        await pilot.pause()
+        shows_literally(app, times=2)
+        await pilot.press("escape", "2", "w")
+        app.flush_writes()
+        await wait_for_screen(pilot, DraftScreen)
+        shows_literally(app, times=3)  # the header
+        shows_literally(app, shown=TYPED)  # the draft itself
+        await pilot.press("escape", "2", "e")
+        await wait_for_screen(pilot, EditScreen)
+        shows_literally(app, shown=TYPED, times=3)
+        await pilot.press("escape", "2", "m")
+        app.flush_writes()
+        meeting = await wait_for_screen(pilot, MeetingScreen)
+        shows_literally(app, times=3)  # the name, role and company in the header at least
+        meeting.notes.replace(f"ref: {NAMED} @ Acme\ntodo: {NAMED}\nread: {NAMED}", (0, 0),
+                              meeting.notes.document.end)
+        await pilot.pause()
+        shows_literally(app, shown="ref: " + TYPED)
+        await pilot.press("f8")
+        await wait_for_screen(pilot, EndMeetingScreen)
+        shows_literally(app, times=5)  # title, heading, new target, todo, resource
+        await pilot.press("enter")
+        app.flush_writes()
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"go to contact")
+        await pilot.pause(0.3)
+        shows_literally(app, shown=f"go to contact: {PRINTED}")
+    disk = Store(db_path)
+    (meeting,) = disk.records(Meeting)
+    assert meeting.resources == [NAMED]
+    assert disk.contact(meeting.referrals[0]).name == NAMED
+
+
+async def test_quick_add_and_the_edit_form_save_hostile_text(store, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("n")
+        quick_add = await wait_for_screen(pilot, QuickAddScreen)
+        quick_add.query_one("#quick-add-input").value = f"{NAMED}, 漢字 😀 @ {NAMED} — {NAMED}"
+        await pilot.pause()
+        shows_literally(app, shown=TYPED)
+        await pilot.press("enter")
+        app.flush_writes()
+        await pilot.pause()
+        shows_literally(app, shown=CARD)
+        (added,) = Store(db_path).contacts()
+        assert (added.name, added.role, added.company, added.notes) == (
+            NAMED, "漢字 😀", NAMED, NAMED)
+
+        await pilot.press("e")
+        form = await wait_for_screen(pilot, EditScreen)
+        form.query_one("#field-location").value = f"مرحبا \u202e{NAMED}"
+        form.query_one("#field-research").load_text(f"{NAMED}\n\x00\x07{BIG}")
+        await pilot.pause()
+        shows_literally(app, shown=TYPED, times=3)
+        await pilot.press("ctrl+s")
+        app.flush_writes()
+        await pilot.pause()
+    edited = Store(db_path).contact(added.id)
+    assert edited.location == f"مرحبا \u202e{NAMED}"
+    assert edited.research == f"{NAMED}\n\x00\x07{BIG}".strip()
+    assert (edited.name, edited.company) == (NAMED, NAMED)
+
+
+async def test_meeting_someone_new_with_a_hostile_name(store):
+    app = make_app(store, meet_with=parse_quick_add(f"{NAMED} @ {NAMED}"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for_screen(pilot, NewContactScreen)
+        shows_literally(app, times=2)
