@@ -217,3 +217,19 @@ async def test_markup_and_escapes_in_names_show_literally(store):
     async with app.run_test(size=(120, 40)) as pilot:
         text = screen_text(app)
         assert "[b]E[/]\\x1b[2J" in text
+
+
+async def test_slash_and_letters_in_one_burst_all_reach_the_filter(store):
+    """Over SSH or in a paste, `/fin` arrives at once; `n` must not open quick add."""
+    from textual import events
+
+    seed(store, ("Jane Doe @ Acme, fintech", "target"), ("Bob Lee @ Globex", "met"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, char in (("slash", "/"), ("f", "f"), ("i", "i"), ("n", "n")):
+            app.post_message(events.Key(key, char))  # queued together, like one read
+        await pilot.pause(0.2)
+        assert app.screen.filter_text == "fin"
+        text = screen_text(app)
+        assert "Jane Doe" in text and "Bob Lee" not in text
+        assert "New contact in" not in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -430,6 +431,27 @@ class BoardScreen(Screen):
         for contact_id in self.contacts:  # made now, before the first letter comes
             self._haystack_of(contact_id)
         self.set_focus(filter_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """`/` and the letters after it can arrive in one burst (a paste, a slow SSH link).
+        Textual hands the screen every key of the burst before it runs the `/` binding,
+        so the filter opens here, in order, and takes the letters that follow."""
+        filter_input = self.query_one("#filter", Input)
+        if self.focused is filter_input:
+            if event.is_printable:
+                filter_input.insert_text_at_cursor(event.character)
+            elif event.key == "backspace":
+                filter_input.action_delete_left()
+            elif event.key == "enter":
+                self.leave_filter()
+            else:
+                return  # escape and the rest: as if typed after the burst
+        elif event.key == "slash":
+            self.action_filter()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
