@@ -214,8 +214,9 @@ def test_capture_lines_end_a_meeting_with_what_they_say(tmp_path_factory, ref, t
 # -- importers ---------------------------------------------------------------------------
 
 def vcard_text(text: str) -> str:
-    """What a vCard carries of a text: no CR (vobject writes it as a line break)."""
-    return clean(text).replace("\r\n", "\n").replace("\r", "\n")
+    """What a vCard carries of a text: no CR (vobject writes it as a line break), and the
+    importer trims what it reads."""
+    return clean(text).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def ics_text(text: str) -> str:
@@ -231,8 +232,8 @@ def write_csv(path, rows: list[list[str]]) -> None:
 
 # A cell the importers keep as it is: trimmed (they trim cells), not starting with the
 # `'` the CSV export adds before a formula.
-cell = hostile.map(lambda s: s.strip().lstrip("'"))
-name_cell = one_line.map(lambda s: s.lstrip("'").strip()).filter(bool)
+cell = hostile.map(str.strip).filter(lambda s: not s.startswith("'"))
+name_cell = one_line.filter(lambda s: s and not s.startswith("'"))
 
 
 @FEW
