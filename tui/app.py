@@ -13,8 +13,10 @@ from textual.message import Message
 
 from store.db import Store
 from store.errors import CoffeeError
+from store.permissions import permission_warning
 from store.quickadd import QuickAdd
 from store.records import Contact
+from store.text import printable
 from tui.board import BoardScreen
 from tui.help import HelpScreen
 
@@ -59,10 +61,16 @@ class CoffeeChatApp(App):
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.push_screen(BoardScreen())
+        self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if self.meet_with is not None:
             from tui.meeting import open_meeting
 
             open_meeting(self, self.meet_with)
+
+    def warn_permissions(self, warning: str | None) -> None:
+        if warning:
+            self.notify(printable(warning), title="Private data", severity="warning",
+                        timeout=15, markup=False)
 
     # -- writing off the UI thread ---------------------------------------------------------
 

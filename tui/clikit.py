@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from store.db import Store
 from store.paths import default_db_path
+from store.permissions import permission_warning
 from store.records import Contact
+from store.text import printable
 
 
 def db_option(parser: argparse.ArgumentParser, default) -> None:
@@ -34,7 +37,12 @@ def add_command(sub, name: str, func: Callable[[argparse.Namespace], int], help:
 
 
 def open_store(args: argparse.Namespace) -> Store:
-    return Store(args.db or default_db_path())
+    """The database, with one line on stderr the first time others can read it."""
+    store = Store(args.db or default_db_path())
+    warning = permission_warning(store)
+    if warning:
+        print(printable(warning), file=sys.stderr)
+    return store
 
 
 def print_json(value: object) -> None:
