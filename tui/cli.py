@@ -19,11 +19,11 @@ from store.paths import default_db_path, demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui import cli_agenda, cli_drafts, cli_io, cli_meet, cli_stats
+from tui import cli_agenda, cli_doctor, cli_drafts, cli_io, cli_meet, cli_stats
 from tui.clikit import add_command, contact_json, db_option, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (cli_stats, cli_drafts, cli_meet, cli_io, cli_agenda)
+FEATURES: tuple = (cli_stats, cli_drafts, cli_meet, cli_io, cli_agenda, cli_doctor)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
