@@ -185,7 +185,9 @@ def _short(value: object) -> str:
 
 
 def _contacts(data: dict) -> dict[int, dict]:
-    return {int(key): doc for key, doc in data.get(Contact.TABLE, {}).items() if key.isdigit()}
+    """{id: doc} in id order (the file sorts its keys as text: "10" before "9")."""
+    table = data.get(Contact.TABLE, {})
+    return {int(key): table[key] for key in sorted(filter(str.isdigit, table), key=int)}
 
 
 def _label(contact_id: int, contacts: dict[int, dict]) -> str:

@@ -156,10 +156,10 @@ BROKEN = {
         {"contacts": {
             "1": contact("José Díaz", company="ACME"), "2": contact("jose diaz", company="Acme"),
             "3": contact("Eve", email="Eve@X.example"), "4": contact("Eve B", email="eve@x.example"),
-            "5": contact("Li", linkedin="https://www.linkedin.com/in/li/"),
-            "6": contact("Li Wei", linkedin="linkedin.com/in/LI?trk=x"),
+            "10": contact("Li", linkedin="https://www.linkedin.com/in/li/"),
+            "9": contact("Li Wei", linkedin="linkedin.com/in/LI?trk=x"),
         }},
-        ["possible duplicates (same LinkedIn URL): #5 Li, #6 Li Wei",
+        ["possible duplicates (same LinkedIn URL): #9 Li Wei, #10 Li",
          "possible duplicates (same email): #3 Eve, #4 Eve B",
          "possible duplicates (same name and company): #1 José Díaz, #2 jose diaz"],
     ),
