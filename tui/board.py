@@ -94,7 +94,7 @@ class BoardScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.contacts: dict[int, Contact] = {}
-        self.order: list[int] = []  # newest in its stage first
+        self.stage_order: dict[str, list[int]] = {}  # per stage, newest in it first
         self.cards: dict[int, Card] = {}
         self.haystack: dict[int, str] = {}
         self.overdue: set[int] = set()
@@ -139,7 +139,9 @@ class BoardScreen(Screen):
             select = card.contact_id
         self.contacts = {c.id: c for c in contacts}
         since = {c.id: c.stage_since for c in contacts}
-        self.order = sorted(since, key=lambda cid: (since[cid], cid), reverse=True)
+        self.stage_order = {stage: [] for stage in STAGES}
+        for contact_id in sorted(since, key=lambda cid: (since[cid], cid), reverse=True):
+            self.stage_order[self.contacts[contact_id].stage].append(contact_id)
         now = self.app.clock()
         self.cards = {c.id: self._card(c, now, since[c.id]) for c in contacts}
         self.haystack = {}  # filled as the filter needs it
@@ -171,12 +173,8 @@ class BoardScreen(Screen):
         return haystack
 
     def refresh_columns(self, stages, select: int | None = None) -> None:
-        buckets: dict[str, list[Card]] = {stage: [] for stage in stages}
-        for contact_id in self.order:
-            bucket = buckets.get(self.contacts[contact_id].stage)
-            if bucket is not None and self._visible(contact_id):
-                bucket.append(self.cards[contact_id])
-        for stage, cards in buckets.items():
+        for stage in stages:
+            cards = [self.cards[cid] for cid in self.stage_order[stage] if self._visible(cid)]
             self.column(stage).set_cards(cards, select=select)
         self.update_header()
 
@@ -198,10 +196,11 @@ class BoardScreen(Screen):
         self.contacts[contact.id] = contact
         self.cards[contact.id] = self._card(contact, self.app.clock())
         self.haystack.pop(contact.id, None)
-        if old is None or to_front:
-            if old is not None:
-                self.order.remove(contact.id)
-            self.order.insert(0, contact.id)
+        moved = old is None or to_front or old.stage != contact.stage
+        if moved and old is not None:
+            self.stage_order[old.stage].remove(contact.id)
+        if moved:
+            self.stage_order[contact.stage].insert(0, contact.id)
         stages = {contact.stage} | ({old.stage} if old else set())
         self.refresh_columns([s for s in STAGES if s in stages], select=contact.id)
 
@@ -305,8 +304,10 @@ class BoardScreen(Screen):
         self.undo_stack.append((f"move to {stage}", contact))
         self.put(moved, to_front=True)
         self.activate(stage)
-        self.app.write(move_contact, self.app.store, contact.id, stage, at,
-                       on_saved=lambda _: self.refresh_overdue_soon())
+        # Saved once the screen shows the move: at 20,000 contacts the write's JSON
+        # encoding would otherwise compete with this repaint for the interpreter.
+        self.call_after_refresh(self.app.write, move_contact, self.app.store, contact.id,
+                                stage, at, on_saved=lambda _: self.refresh_overdue_soon())
 
     def action_quick_add(self) -> None:
         from tui.quick_add import QuickAddScreen
