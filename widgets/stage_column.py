@@ -76,7 +76,9 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # No repaint of the whole column: watch_cursor repaints the two cards that change
+    # (an arrow key costs ~0.9 kB on the wire instead of ~6.9 kB at 120x40).
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     active: reactive[bool] = reactive(False)
 
     class Highlighted(Message):
