@@ -19,12 +19,13 @@ marking a nudge, thank-you or reconnect done also logs it as sent.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import partial
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from store.dates import DateError, cadence
 from store.db import Store
-from store.errors import InputError
+from store.errors import InputError, RefError
 from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record, check_stage
 
 MESSAGE_SENT = "message sent"
@@ -155,18 +156,28 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
     return max(a, b)
 
 
-def due_items(store: Store, now: datetime) -> list[DueItem]:
-    """Every open item of every contact that is not archived, soonest due first.
+def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueItem]:
+    """Every open item of every contact that is not archived, soonest due first; with
+    `only`, the items of that one contact (its records alone are read).
 
     One pass over each table; done items are left out, snoozed ones are due when the
     snooze ends."""
     rules = Rules.from_settings(store.settings())
-    contacts = {c.id: c for c in store.contacts()}
+    if only is None:
+        contacts = {c.id: c for c in store.contacts()}
+        records = store.records
+    else:
+        try:
+            contact = store.contact(only)
+        except RefError:
+            contact = None
+        contacts = {only: contact} if contact and not contact.archived else {}
+        records = partial(store.find, contact_id=only)
 
     last_touch: dict[int, datetime] = {}
     nudges: dict[int, list[datetime]] = {}
     thanked: dict[int, datetime] = {}
-    for interaction in store.records(Interaction):
+    for interaction in records(Interaction):
         cid, at = interaction.contact_id, _moment(interaction.at)
         if cid not in contacts or at is None:
             continue
@@ -178,7 +189,7 @@ def due_items(store: Store, now: datetime) -> list[DueItem]:
 
     items: list[DueItem] = []
     meeting_ahead: set[int] = set()
-    for meeting in store.records(Meeting):
+    for meeting in records(Meeting):
         start = _moment(meeting.started_at)
         if meeting.ended_at or meeting.contact_id not in contacts or not start or start <= now:
             continue
@@ -187,7 +198,7 @@ def due_items(store: Store, now: datetime) -> list[DueItem]:
                              start, None, f"meeting:{meeting.id}:{meeting.started_at}"))
 
     thanks_open: set[int] = set()
-    for followup in store.records(FollowUp):
+    for followup in records(FollowUp):
         cid = followup.contact_id
         if cid not in contacts:
             continue
@@ -291,9 +302,9 @@ def section_title(section: str, days: int = DEFAULT_DAYS) -> str:
     return section.capitalize()
 
 
-def overdue_contact_ids(store: Store, now: datetime) -> set[int]:
-    """The contacts with something overdue (the board's `!`)."""
-    return {item.contact.id for item in due_items(store, now) if is_overdue(item, now)}
+def overdue_contact_ids(store: Store, now: datetime, only: int | None = None) -> set[int]:
+    """The contacts with something overdue (the board's `!`); with `only`, of that one."""
+    return {item.contact.id for item in due_items(store, now, only) if is_overdue(item, now)}
 
 
 # -- done and snooze -----------------------------------------------------------------------

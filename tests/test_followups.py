@@ -281,3 +281,18 @@ def test_items_are_sorted_by_due_then_name(store, clock):
     promise(store, clock, bea, days=0)
     assert [(i.contact.name, i.due) for i in items(store, clock)] == [
         ("Bea", clock()), ("Al", clock() + DAY), ("Bea", clock() + DAY)]
+
+
+def test_one_contacts_items_are_the_full_lists_share(store, clock):
+    """The board asks for one contact after a move; it must see what the agenda sees."""
+    from store.demo import demo_records
+    from store.followups import due_items, overdue_contact_ids
+
+    store.insert_many(demo_records(120, 5, clock()))
+    now = clock()
+    everything = due_items(store, now)
+    for contact in store.contacts(include_archived=True)[:60]:
+        mine = [(i.what, i.due, i.key) for i in due_items(store, now, only=contact.id)]
+        assert mine == [(i.what, i.due, i.key) for i in everything if i.contact.id == contact.id]
+    overdue = overdue_contact_ids(store, now)
+    assert overdue and all(overdue_contact_ids(store, now, only=cid) == {cid} for cid in overdue)
