@@ -28,6 +28,7 @@ SHOTS = {  # file name: (terminal size, keys pressed first)
 async def shoot(store: Store, name: str, size: tuple[int, int], keys: list[str]) -> None:
     app = make_app(store)
     async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()  # the overdue marks come just after the paint
         await pilot.press(*keys)
         await pilot.pause(0.2)
         app.save_screenshot(str(HERE / name))
