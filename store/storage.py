@@ -100,7 +100,7 @@ class AtomicJSONStorage(Storage):
             raise bad_file(path, "cannot be read: permission denied") from exc
         except OSError as exc:
             raise bad_file(path, f"cannot be read ({exc.strerror})") from exc
-        if not raw.strip():
+        if not raw or raw.isspace():  # (strip() would copy the whole file)
             raise bad_file(path, "is empty")
         try:
             data = orjson.loads(raw)
@@ -148,13 +148,14 @@ class AtomicJSONStorage(Storage):
         self._data, self._fingerprint, self._pending = None, None, None
 
     def _write_file(self, data: dict) -> None:
-        payload = orjson.dumps(data, option=_ENCODE_OPTIONS) + b"\n"
+        payload = orjson.dumps(data, option=_ENCODE_OPTIONS)
         folder = self.path.parent
         self._backup_once_a_day()
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
+                f.write(b"\n")  # apart: `payload + b"\n"` would copy 29 MB at 20k contacts
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, FILE_MODE)
