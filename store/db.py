@@ -24,7 +24,7 @@ from tinydb.table import Document, Table
 
 from store.errors import RefError, StoreError
 from store.records import STAGES, Contact, Record, check_stage
-from store.storage import FILE_MODE, FOLDER_MODE, AtomicJSONStorage, bad_file
+from store.storage import FILE_MODE, FOLDER_MODE, AtomicJSONStorage, bad_file, gc_paused
 from store.text import clean
 
 SCHEMA_VERSION = 1
@@ -191,7 +191,7 @@ class Store:
     # cached documents in place, and a record must not be read half-changed.
 
     def records(self, cls: type[R]) -> list[R]:
-        with self._thread_lock:
+        with self._thread_lock, gc_paused():
             return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
@@ -294,7 +294,7 @@ class Store:
     # -- contacts --------------------------------------------------------------------
 
     def contacts(self, *, include_archived: bool = False) -> list[Contact]:
-        with self._thread_lock:
+        with self._thread_lock, gc_paused():
             return [
                 Contact.from_doc(doc, key)
                 for key, doc in self._docs(Contact.TABLE)

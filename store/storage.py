@@ -9,9 +9,12 @@ only when its stat says another process has written it since.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +27,19 @@ FILE_MODE = 0o600
 FOLDER_MODE = 0o700
 BACKUP_DAYS = 7
 _ENCODE_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Build many acyclic objects without the cycle collector: at 20,000 contacts its
+    passes over the growing heap cost more than decoding the file itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
@@ -103,7 +119,8 @@ class AtomicJSONStorage(Storage):
         if not raw or raw.isspace():  # (strip() would copy the whole file)
             raise bad_file(path, "is empty")
         try:
-            data = orjson.loads(raw)
+            with gc_paused():
+                data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise bad_file(path, f"is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
         if not isinstance(data, dict) or not all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -66,6 +67,13 @@ class CoffeeChatApp(App):
             from tui.meeting import open_meeting
 
             open_meeting(self, self.meet_with)
+
+    def on_ready(self) -> None:
+        """The first frame is on screen. Opened by the CLI, the app started without the
+        cycle collector: freeze what start-up built out of its way, then turn it on."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def warn_permissions(self, warning: str | None) -> None:
         if warning:
