@@ -22,7 +22,7 @@ from store.followups import move_contact, overdue_contact_ids
 from store.records import STAGES, Contact
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
-from widgets.stage_column import Card, StageColumn
+from widgets.stage_column import Card, Cards, StageColumn
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
 CHECK_DISK_SECONDS = 1.0
@@ -136,32 +136,42 @@ class BoardScreen(Screen):
         if select is None and (card := self.focused_card()):
             select = card.contact_id
         self.contacts = {c.id: c for c in contacts}
-        since = {c.id: c.stage_since for c in contacts}
         self.stage_order = {stage: [] for stage in STAGES}
-        for contact_id in sorted(since, key=lambda cid: (since[cid], cid), reverse=True):
-            self.stage_order[self.contacts[contact_id].stage].append(contact_id)
-        now = self.app.clock()
-        self.cards = {c.id: self._card(c, now, since[c.id]) for c in contacts}
+        # Tuples sort in C: newest in its stage first, the higher id first on a tie.
+        for _, contact_id, stage in sorted(
+            ((c.stage_since, c.id, c.stage) for c in contacts), reverse=True
+        ):
+            self.stage_order[stage].append(contact_id)
+        self.cards = {}  # made as the columns show them
         self.haystack = {}  # filled as the filter needs it
         self.refresh_columns(STAGES, select=select)
 
-    def _card(self, contact: Contact, now: datetime, since: str | None = None) -> Card:
-        days = _days_since(contact.stage_since if since is None else since, now)
-        marker = f"{days}d" if days is not None else ""
-        if contact.id in self.overdue:
-            marker += " !"
-        return Card(contact.id, contact.name, contact.headline, marker, contact.archived)
+    def card(self, contact_id: int) -> Card:
+        """The card of a contact, made the first time a column shows it."""
+        card = self.cards.get(contact_id)
+        if card is None:
+            contact = self.contacts[contact_id]
+            days = _days_since(contact.stage_since, self.app.clock())
+            marker = f"{days}d" if days is not None else ""
+            if contact_id in self.overdue:
+                marker += " !"
+            card = self.cards[contact_id] = Card(
+                contact_id, contact.name, contact.headline, marker, contact.archived
+            )
+        return card
 
     @staticmethod
     def _haystack(contact: Contact) -> str:
         parts = [getattr(contact, name) for name in SEARCHED_FIELDS] + contact.tags
         return "\n".join(parts).casefold()
 
-    def _visible(self, contact_id: int) -> bool:
-        contact = self.contacts[contact_id]
-        if contact.archived and not self.show_archived:
-            return False
-        return not self.filter_text or self.filter_text in self._haystack_of(contact_id)
+    def _visible_ids(self, stage: str) -> list[int]:
+        ids, contacts = self.stage_order[stage], self.contacts
+        if not self.show_archived:
+            ids = [cid for cid in ids if not contacts[cid].archived]
+        if self.filter_text:
+            ids = [cid for cid in ids if self.filter_text in self._haystack_of(cid)]
+        return ids
 
     def _haystack_of(self, contact_id: int) -> str:
         """The contact's searchable text, made the first time a filter needs it."""
@@ -172,8 +182,8 @@ class BoardScreen(Screen):
 
     def refresh_columns(self, stages, select: int | None = None) -> None:
         for stage in stages:
-            cards = [self.cards[cid] for cid in self.stage_order[stage] if self._visible(cid)]
-            self.column(stage).set_cards(cards, select=select)
+            self.column(stage).set_cards(Cards(self._visible_ids(stage), self.card),
+                                         select=select)
         self.update_header()
 
     def update_header(self) -> None:
@@ -192,7 +202,7 @@ class BoardScreen(Screen):
         """Take a changed contact into the model (screen only; the store is separate)."""
         old = self.contacts.get(contact.id)
         self.contacts[contact.id] = contact
-        self.cards[contact.id] = self._card(contact, self.app.clock())
+        self.cards.pop(contact.id, None)
         self.haystack.pop(contact.id, None)
         moved = old is None or to_front or old.stage != contact.stage
         if moved and old is not None:
@@ -223,7 +233,7 @@ class BoardScreen(Screen):
         contact = self.contacts.get(contact_id)
         if contact is None:
             return
-        if not self._visible(contact_id):
+        if contact_id not in self._visible_ids(contact.stage):
             self.show_archived = self.show_archived or contact.archived
             self.clear_filter()
         column = self.column(contact.stage)
@@ -260,9 +270,8 @@ class BoardScreen(Screen):
         changed = (overdue ^ self.overdue) & self.contacts.keys()
         self.overdue = overdue
         if changed:
-            now = self.app.clock()
             for contact_id in changed:
-                self.cards[contact_id] = self._card(self.contacts[contact_id], now)
+                self.cards.pop(contact_id, None)
             stages = {self.contacts[contact_id].stage for contact_id in changed}
             self.refresh_columns([stage for stage in STAGES if stage in stages])
 

@@ -7,6 +7,7 @@ owns the data and hands it cards.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -32,6 +33,27 @@ class Card:
     headline: str
     marker: str = ""
     dimmed: bool = False
+
+
+class Cards(Sequence[Card]):
+    """The cards of a column in order, each made when first asked for: a column of
+    20,000 contacts builds only the few cards on screen."""
+
+    def __init__(self, ids: list[int], make: Callable[[int], Card]) -> None:
+        self.ids = ids
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: int) -> Card:
+        return self._make(self.ids[index])
+
+    def index_of(self, contact_id: int) -> int | None:
+        try:
+            return self.ids.index(contact_id)
+        except ValueError:
+            return None
 
 
 def fit(text: str, width: int) -> str:
@@ -96,21 +118,23 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     def __init__(self, stage: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stage = stage
-        self.cards: list[Card] = []
+        self.cards = Cards([], self._no_card)
         self.border_title = stage
 
     # -- data ------------------------------------------------------------------------
 
-    def set_cards(self, cards: list[Card], *, select: int | None = None) -> None:
+    def set_cards(self, cards: Cards, *, select: int | None = None) -> None:
         """Show these cards; keep the cursor on the card with id `select` if given."""
         self.cards = cards
         self._update_title()
         self.virtual_size = Size(0, len(cards) * CARD_HEIGHT)
-        index = self.cursor
-        if select is not None:
-            index = next((i for i, c in enumerate(cards) if c.contact_id == select), index)
-        self.cursor = index
+        index = cards.index_of(select) if select is not None else None
+        self.cursor = self.cursor if index is None else index
         self.refresh()
+
+    @staticmethod
+    def _no_card(contact_id: int) -> Card:
+        raise IndexError(contact_id)  # an empty column has no card to make
 
     @property
     def highlighted(self) -> Card | None:
