@@ -60,12 +60,12 @@ class Terminal:
         self.pid, self.fd = pid, fd
         self.output = bytearray()
 
-    def read_until(self, needle: bytes, timeout: float = 60) -> float:
-        """Seconds from start until `needle` has been written."""
+    def read_until(self, *needles: bytes, timeout: float = 60) -> float:
+        """Seconds from start until every one of `needles` has been written."""
         deadline = time.perf_counter() + timeout
-        while needle not in self.output:
+        while not all(needle in self.output for needle in needles):
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"never saw {needle!r}")
+                raise TimeoutError(f"never saw all of {needles!r}")
             self._read(0.05)
         return time.perf_counter() - self.started
 
@@ -133,7 +133,8 @@ def app_figures(db: Path) -> dict:
     """One run of the app in a pty: start, keys, save, memory."""
     term = Terminal(coffeechat("--db", str(db)))
     try:
-        start = term.read_until(b"referred")
+        # The last column's title, and the header's count: the board with its cards.
+        start = term.read_until(b"referred", b" contacts")
         term.drain(0.3)
         mtime = db.stat().st_mtime_ns
         move, _ = term.key(b">")
