@@ -185,30 +185,39 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
 
     # -- rendering -------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are worked out once per repaint, not once per line: `rich_style`
+        # walks the ancestors each time it is read.
+        self._styles = {"base": self.rich_style} | {
+            name: self.get_component_rich_style(f"stage-column--{name}")
+            for name in ("name", "headline", "cursor", "dimmed")
+        }
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = round(self.scroll_offset.y) + y
         index, row = divmod(line, CARD_HEIGHT)
-        base = self.rich_style
+        styles = self._styles
+        style = styles["base"]
         if index >= len(self.cards) or row == CARD_HEIGHT - 1:
-            return Strip([Segment(" " * width, base)], width)
+            return Strip([Segment(" " * width, style)], width)
         card = self.cards[index]
-        style = base
         if card.dimmed:
-            style += self.get_component_rich_style("stage-column--dimmed")
+            style += styles["dimmed"]
         if index == self.cursor:
-            style += self.get_component_rich_style("stage-column--cursor")
+            style += styles["cursor"]
         # The cursor shows by a bar at the left as well as by colour (NO_COLOR, mono).
         bar = "▌" if index == self.cursor else " "
         body = width - 1
         if row == 0:
             marker = printable(card.marker)
             room = max(body - cell_len(marker) - 1, 1) if marker else body
-            name_style = style + self.get_component_rich_style("stage-column--name")
-            segments = [Segment(bar, style), Segment(fit(printable(card.name), room), name_style)]
+            segments = [Segment(bar, style),
+                        Segment(fit(printable(card.name), room), style + styles["name"])]
             if marker:
                 segments.append(Segment(fit(" " + marker, body - room), style))
         else:
-            headline_style = style + self.get_component_rich_style("stage-column--headline")
-            segments = [Segment(bar, style), Segment(fit(printable(card.headline), body), headline_style)]
+            segments = [Segment(bar, style),
+                        Segment(fit(printable(card.headline), body), style + styles["headline"])]
         return Strip(segments, width)

@@ -84,8 +84,9 @@ class Terminal:
         while self._read(quiet):
             pass
 
-    def key(self, data: bytes, quiet: float = 0.05) -> tuple[float, int]:
-        """Send a key; seconds until the screen update ends, and its size in bytes."""
+    def key(self, data: bytes, quiet: float = 0.15) -> tuple[float, int]:
+        """Send a key; seconds until the screen update ends (no output for `quiet` s: one
+        update can come in two frames), and its size in bytes."""
         self.drain()
         self.sent = time.perf_counter()
         os.write(self.fd, data)
