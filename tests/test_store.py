@@ -154,12 +154,17 @@ def test_new_file_is_private_and_versioned(tmp_path):
     assert on_disk(path)["meta"] == {"1": {"schema": SCHEMA_VERSION}}
 
 
-def test_file_is_pretty_printed_with_sorted_keys(store, db_path):
-    add(store, "Jane Doe")
-    text = db_path.read_text()
-    assert text.startswith('{\n  "contacts": {\n')
-    doc = on_disk(db_path)["contacts"]["1"]
-    assert list(doc) == sorted(doc)
+def test_file_has_a_line_per_document_in_id_order_with_sorted_keys(store, db_path):
+    for n in range(11):
+        add(store, f"Person {n}")
+    lines = db_path.read_text().splitlines()
+    start = lines.index(' "contacts": {')
+    documents = lines[start + 1 : start + 12]
+    ids = [line.split(":", 1)[0].strip().strip('"') for line in documents]
+    assert ids == [str(n) for n in range(1, 12)]  # "10" after "9", not after "1"
+    doc = json.loads(documents[9].split(": ", 1)[1].rstrip(","))
+    assert doc["name"] == "Person 9" and list(doc) == sorted(doc)
+    assert lines[start + 12] == " }," and json.loads("\n".join(lines)) == on_disk(db_path)
 
 
 def test_unversioned_file_is_migrated_with_a_copy_kept(db_path):
