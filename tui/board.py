@@ -451,9 +451,6 @@ class BoardScreen(Screen):
                 self.leave_filter()
             else:
                 return  # escape and the rest: as if typed after the burst
-            # Now rather than on Input.Changed: the cards repaint in the same frame as
-            # the letter, not one frame (~17 ms) later.
-            self.apply_filter(filter_input.value)
         elif event.key == "slash":
             self.action_filter()
         else:
@@ -470,6 +467,10 @@ class BoardScreen(Screen):
         if text != self.filter_text:
             self.filter_text = text
             self.refresh_columns(STAGES)
+            # The input repaints its letter at the next frame; the columns would each
+            # ask for theirs only after it, a frame (~17 ms) later. Repainting the
+            # screen puts both in the same frame.
+            self.refresh()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
