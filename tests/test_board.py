@@ -233,3 +233,22 @@ async def test_slash_and_letters_in_one_burst_all_reach_the_filter(store):
         text = screen_text(app)
         assert "Jane Doe" in text and "Bob Lee" not in text
         assert "New contact in" not in text
+
+
+async def test_keys_typed_after_n_in_one_burst_go_to_quick_add(store, db_path):
+    """`nMax Xu` pasted or sent in one read: the letters are the new contact's name, not
+    board keys (`x` would archive the focused card, `u` undo)."""
+    from textual import events
+
+    seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for char in "nMax Xu":
+            app.post_message(events.Key("space" if char == " " else char, char))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#quick-add-input").value == "Max Xu"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        people = {doc["name"]: doc for doc in on_disk(db_path).values()}
+        assert set(people) == {"Jane Doe", "Max Xu"}
+        assert not people["Jane Doe"]["archived"]

@@ -25,6 +25,8 @@ from tui.commands import BoardCommands, TransferCommands
 from widgets.stage_column import Card, Cards, StageColumn
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
+OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
+                  "draft", "agenda"}
 CHECK_DISK_SECONDS = 1.0
 
 
@@ -101,6 +103,7 @@ class BoardScreen(Screen):
         self.show_archived = False
         self.active_stage = STAGES[0]
         self.undo_stack: list[tuple[str, Contact]] = []
+        self.held_keys: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="board-header", markup=False)
@@ -437,12 +440,17 @@ class BoardScreen(Screen):
             self._haystack_of(contact_id)
         self.set_focus(filter_input)
 
-    def on_key(self, event: events.Key) -> None:
-        """`/` and the letters after it can arrive in one burst (a paste, a slow SSH link).
-        Textual hands the screen every key of the burst before it runs the `/` binding,
-        so the filter opens here, in order, and takes the letters that follow."""
+    async def on_key(self, event: events.Key) -> None:
+        """Keys can arrive in one burst (a paste, a slow SSH link): Textual hands the
+        screen every key of it before it runs the first key's binding. So `/` opens the
+        filter here, in order, and takes the letters that follow; a key that opens
+        another screen (`n`, `e`, `a`, ...) runs here too, and the keys after it are
+        handed to that screen once it is shown, instead of running as board keys."""
         filter_input = self.query_one("#filter", Input)
-        if self.focused is filter_input:
+        active = self.active_bindings.get(event.key)
+        if self.app.screen is not self:
+            self._hold(event)
+        elif self.focused is filter_input:
             if event.is_printable:
                 filter_input.insert_text_at_cursor(event.character)
             elif event.key == "backspace":
@@ -453,10 +461,23 @@ class BoardScreen(Screen):
                 return  # escape and the rest: as if typed after the burst
         elif event.key == "slash":
             self.action_filter()
+        elif active and active.node is self and active.binding.action in OPENS_A_SCREEN:
+            await self.run_action(active.binding.action)
         else:
             return
         event.stop()
         event.prevent_default()
+
+    def _hold(self, event: events.Key) -> None:
+        """A key of the burst that opened the screen now on top: it was typed for it."""
+        if not self.held_keys:
+            self.app.call_after_refresh(self._hand_over_held_keys)
+        self.held_keys.append(events.Key(event.key, event.character))
+
+    def _hand_over_held_keys(self) -> None:
+        held, self.held_keys = self.held_keys, []
+        for key in held:
+            self.app.post_message(key)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
