@@ -129,6 +129,17 @@ def move_contact(
     return contact
 
 
+def undo_move(store: Store, before: Contact, moved_at: str) -> Contact:
+    """Put the contact back as it was before a move made at `moved_at`, without the
+    "message sent" that the move logged."""
+    with store.transaction():
+        for logged in store.find(Interaction, contact_id=before.id, kind=MESSAGE_SENT,
+                                 at=moved_at):
+            store.remove(Interaction, logged.id)
+        store.save(before)
+    return before
+
+
 def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
     """Move to the next (+1) or previous (-1) stage, as move_contact; stays put at the ends."""
     with store.transaction():

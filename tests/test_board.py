@@ -153,6 +153,20 @@ async def test_undo_a_move(store, db_path):
     assert doc["stage"] == "target" and len(doc["stage_history"]) == 1
 
 
+async def test_undo_a_move_into_contacted_drops_its_message_sent(store, db_path):
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(">")
+        await settle(app, pilot)
+        logged = json.loads(db_path.read_text())["interactions"]
+        assert [i["kind"] for i in logged.values()] == ["message sent"]
+        await pilot.press("u")
+        await settle(app, pilot)
+    data = json.loads(db_path.read_text())
+    assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]
+
+
 async def test_filter_as_you_type_and_escape_clears(store):
     seed(store, ("Jane Doe @ Acme, fintech", "target"), ("Bob Lee @ Globex, health", "met"))
     app = make_app(store)
@@ -252,3 +266,17 @@ async def test_keys_typed_after_n_in_one_burst_go_to_quick_add(store, db_path):
         people = {doc["name"]: doc for doc in on_disk(db_path).values()}
         assert set(people) == {"Jane Doe", "Max Xu"}
         assert not people["Jane Doe"]["archived"]
+
+
+async def test_move_and_undo_in_one_burst_leave_the_file_as_before(store, db_path):
+    from textual import events
+
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for key, char in (("greater_than_sign", ">"), ("u", "u")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+    data = json.loads(db_path.read_text())
+    assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]

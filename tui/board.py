@@ -7,6 +7,7 @@ the board opens are imported when first opened, so the board itself starts soone
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from datetime import datetime
@@ -18,7 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store.followups import move_contact, overdue_contact_ids
+from store.followups import move_contact, overdue_contact_ids, undo_move
 from store.records import STAGES, Contact
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
@@ -102,7 +103,8 @@ class BoardScreen(Screen):
         self.filter_text = ""
         self.show_archived = False
         self.active_stage = STAGES[0]
-        self.undo_stack: list[tuple[str, Contact]] = []
+        # What each undo shows, the contact as it was, and the store call that restores it.
+        self.undo_stack: list[tuple[str, Contact, Callable[[], object]]] = []
         self.held_keys: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
@@ -308,7 +310,8 @@ class BoardScreen(Screen):
         moved = replace(
             contact, stage=stage, stage_history=[*contact.stage_history, {"stage": stage, "at": at}]
         )
-        self.undo_stack.append((f"move to {stage}", contact))
+        self.undo_stack.append(
+            (f"move to {stage}", contact, partial(undo_move, self.app.store, contact, at)))
         self.put(moved, to_front=True)
         self.activate(stage)
         # Saved once the screen shows the move: at 20,000 contacts the write's JSON
@@ -342,7 +345,7 @@ class BoardScreen(Screen):
 
         def edited(result: Contact | None) -> None:
             if result is not None and result != contact:
-                self.undo_stack.append(("edit", contact))
+                self.undo_stack.append(("edit", contact, partial(self.app.store.save, contact)))
                 self.put(result)
                 self.app.write(self.app.store.save, result)
 
@@ -353,7 +356,7 @@ class BoardScreen(Screen):
         contact = self.focused_contact()
         if contact is None or contact.archived:
             return
-        self.undo_stack.append(("archive", contact))
+        self.undo_stack.append(("archive", contact, partial(self.app.store.save, contact)))
         self.put(replace(contact, archived=True))
         self.app.write(self.app.store.set_archived, contact.id, True)
         self.notify(f"archived {printable(contact.name)} — u to undo", timeout=4, markup=False)
@@ -362,10 +365,10 @@ class BoardScreen(Screen):
         if not self.undo_stack:
             self.notify("nothing to undo", timeout=2)
             return
-        label, before = self.undo_stack.pop()
+        label, before, restore = self.undo_stack.pop()
         self.put(before, to_front=label.startswith("move"))
         self.select(before.id)
-        self.app.write(self.app.store.save, before)
+        self.call_after_refresh(self.app.write, restore)  # after a move's own deferred write
         self.notify(f"undid {label}: {printable(before.name)}", timeout=3, markup=False)
 
     def action_open_contact(self) -> None:
