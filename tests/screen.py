@@ -17,3 +17,13 @@ async def wait_for_screen(pilot, screen_type, tries: int = 50):
             return pilot.app.screen
         await pilot.pause(0.02)
     raise AssertionError(f"{screen_type.__name__} did not open; showing {pilot.app.screen}")
+
+
+async def wait_for_text(pilot, text: str, tries: int = 100) -> str:
+    """Pause until `text` is on screen (a loaded machine may take a while); the screen."""
+    for _ in range(tries):
+        shown = screen_text(pilot.app)
+        if text in shown:
+            return shown
+        await pilot.pause(0.05)
+    raise AssertionError(f"never saw {text!r} on screen:\n{screen_text(pilot.app)}")

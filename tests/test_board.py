@@ -6,7 +6,7 @@ import json
 
 from store.db import Store
 from store.quickadd import parse_quick_add
-from tests.screen import screen_text, wait_for_screen
+from tests.screen import screen_text, wait_for_screen, wait_for_text
 from tui.app import make_app
 from tui.help import HelpScreen
 
@@ -240,9 +240,10 @@ async def test_slash_and_letters_in_one_burst_all_reach_the_filter(store):
     seed(store, ("Jane Doe @ Acme, fintech", "target"), ("Bob Lee @ Globex", "met"))
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Jane Doe")
         for key, char in (("slash", "/"), ("f", "f"), ("i", "i"), ("n", "n")):
             app.post_message(events.Key(key, char))  # queued together, like one read
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, "“fin”")
         assert app.screen.filter_text == "fin"
         text = screen_text(app)
         assert "Jane Doe" in text and "Bob Lee" not in text
@@ -257,9 +258,10 @@ async def test_keys_typed_after_n_in_one_burst_go_to_quick_add(store, db_path):
     seed(store, ("Jane Doe @ Acme", "target"))
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Jane Doe")
         for char in "nMax Xu":
             app.post_message(events.Key("space" if char == " " else char, char))
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, "Max Xu")
         assert app.screen.query_one("#quick-add-input").value == "Max Xu"
         await pilot.press("enter")
         await settle(app, pilot)
@@ -273,10 +275,11 @@ async def test_move_and_undo_in_one_burst_leave_the_file_as_before(store, db_pat
 
     (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
     app = make_app(store)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_text(pilot, "Jane Doe")
         for key, char in (("greater_than_sign", ">"), ("u", "u")):
             app.post_message(events.Key(key, char))
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, "undid move")
         await settle(app, pilot)
     data = json.loads(db_path.read_text())
     assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]
