@@ -20,10 +20,10 @@ import orjson
 from dateutil.tz import tzlocal
 from filelock import FileLock, Timeout
 from tinydb import TinyDB
-from tinydb.table import Document, Table
 
-from store.errors import RefError, StoreError
-from store.records import STAGES, Contact, Record, check_stage
+from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConflict
+from store.errors import InputError, RefError, StoreError
+from store.records import Contact, Record, check_stage, defaults, stage_after
 from store.storage import FILE_MODE, FOLDER_MODE, AtomicJSONStorage, bad_file, gc_paused
 from store.text import clean
 
@@ -65,9 +65,14 @@ class Store:
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
+        self._log: list[Change] = []
+        self._everything = False
+        self._listeners: list[Callable[[Changes], None]] = []
+        self._recording = threading.local()
         self._prepare_folder()
         self._db = TinyDB(self.path, storage=AtomicJSONStorage, today=lambda: clock().date())
         self._storage: AtomicJSONStorage = self._db.storage
+        self._storage.on_reload = self._reloaded
         self._file_lock = FileLock(
             f"{self.path}.lock", timeout=lock_timeout, mode=FILE_MODE, is_singleton=False
         )
@@ -119,14 +124,32 @@ class Store:
 
     # -- transactions ----------------------------------------------------------------
 
+    def subscribe(self, listener: Callable[[Changes], None]) -> None:
+        """Call `listener` with what every write changed, this process's or another's.
+
+        It runs on the thread that wrote or read, so it must only hand the news on."""
+        self._listeners.append(listener)
+
+    def _publish(self, changes: Changes) -> None:
+        if changes:
+            for listener in self._listeners:
+                listener(changes)
+
+    def _reloaded(self, log: list[Change] | None) -> None:
+        """The storage read a file another process wrote: say what differs."""
+        self._publish(Changes.of(log, external=True) if log is not None
+                      else Changes(external=True, everything=True))
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Lock the file, see it as it is on disk, write it once at the end (or not at all)."""
+        """Lock the file, see it as it is on disk, write it once at the end (or not at all).
+        Once written, what it changed goes to the subscribers."""
         with self._thread_lock:
             outermost = self._depth == 0
             if outermost:
                 self._acquire()
                 self._storage.begin_batch()
+                self._log, self._everything = [], False
             self._depth += 1
             ok = False
             try:
@@ -144,6 +167,23 @@ class Store:
                         ) from exc
                     finally:
                         self._file_lock.release()
+                    if ok:
+                        recorder = getattr(self._recording, "log", None)
+                        if recorder is not None:
+                            recorder.extend(self._log)
+                            self._recording.everything |= self._everything
+                        self._publish(Changes.of(self._log, everything=self._everything))
+
+    @contextmanager
+    def recording(self) -> Iterator[Callable[[], Changes]]:
+        """What the transactions this thread commits inside the block change, together
+        (a rolled-back one changes nothing): yields a function that returns it."""
+        self._recording.log, self._recording.everything = [], False
+        log = self._recording.log
+        try:
+            yield lambda: Changes.of(log, everything=self._recording.everything)
+        finally:
+            self._recording.log = None
 
     def _acquire(self) -> None:
         try:
@@ -159,7 +199,7 @@ class Store:
             ) from exc
 
     def changed_on_disk(self) -> bool:
-        """True when another process wrote the file since this store last saw it.
+        """True when another process wrote the file since this store last read it.
 
         Never waits: while this process is writing, the answer is False (for now)."""
         if not self._thread_lock.acquire(blocking=False):
@@ -168,6 +208,11 @@ class Store:
             return self._storage.changed_on_disk()
         finally:
             self._thread_lock.release()
+
+    def refresh(self) -> None:
+        """Read the file if another process wrote it; the subscribers hear what changed."""
+        with self._thread_lock:
+            self._storage.read()
 
     def now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -181,11 +226,6 @@ class Store:
     def _docs(self, table: str) -> list[tuple[int, dict]]:
         """The table's documents in id order (the file sorts its keys as text)."""
         return sorted(((int(key), doc) for key, doc in self._raw(table).items()), key=_first)
-
-    def _table(self, name: str) -> Table:
-        # A fresh Table each time: TinyDB caches the next id per Table object, which
-        # would collide with ids another process has used since.
-        return Table(self._storage, name, cache_size=0)
 
     # Records are built while holding the thread lock: the writer thread changes the
     # cached documents in place, and a record must not be read half-changed.
@@ -211,56 +251,160 @@ class Store:
                 raise RefError(f"no {cls.__name__.lower()} with id {record_id}")
             return cls.from_doc(doc, record_id)
 
+    # Every write goes through _put / _drop inside a transaction: they change the
+    # storage's state in place (written once at the end) and log the change.
+
+    def _put(self, table: str, record_id: int, doc: dict) -> None:
+        data = self._storage.read()
+        rows = data.setdefault(table, {})
+        before = rows.get(str(record_id))
+        rows[str(record_id)] = doc
+        self._storage.write(data)
+        self._log.append(Change(table, record_id, before, doc))
+
+    def _drop(self, table: str, record_id: int) -> None:
+        data = self._storage.read()
+        before = data.get(table, {}).pop(str(record_id), None)
+        self._storage.write(data)
+        if before is not None:
+            self._log.append(Change(table, record_id, before, None))
+
+    def _next_id(self, table: str) -> int:
+        """TinyDB's rule: one more than the highest id the table holds."""
+        return max(map(int, self._raw(table)), default=0) + 1
+
     def insert(self, record: R) -> R:
-        doc = _clean_doc(record.to_doc())
         with self.transaction():
-            if record.id is None:
-                record.id = self._table(record.TABLE).insert(doc)
-            else:
-                self._table(record.TABLE).insert(Document(doc, record.id))
+            self._insert(record, record.id or self._next_id(record.TABLE))
         return record
+
+    def _insert(self, record: Record, record_id: int) -> None:
+        if str(record_id) in self._raw(record.TABLE):
+            raise RefError(f"{record.TABLE} already has a record with id {record_id}")
+        record.id, record.rev = record_id, 0
+        doc = _clean_doc(record.to_doc())
+        del doc["rev"]  # a record never written since it was added has no revision yet
+        self._put(record.TABLE, record_id, doc)
 
     def insert_many(self, records: list[Record]) -> None:
         """Insert records of any tables in one write; each gets its id."""
-        by_table: dict[str, list[Record]] = {}
-        for record in records:
-            by_table.setdefault(record.TABLE, []).append(record)
         with self.transaction():
-            for name, group in by_table.items():
-                docs = [
-                    Document(_clean_doc(r.to_doc()), r.id) if r.id else _clean_doc(r.to_doc())
-                    for r in group
-                ]
-                for record, record_id in zip(group, self._table(name).insert_multiple(docs)):
-                    record.id = record_id
+            next_ids: dict[str, int] = {}
+            for record in records:
+                table = record.TABLE
+                if table not in next_ids:
+                    next_ids[table] = self._next_id(table)
+                record_id = record.id or next_ids[table]
+                next_ids[table] = max(next_ids[table], record_id + 1)
+                self._insert(record, record_id)
 
     def save(self, record: Record) -> None:
-        """Write the whole record over the stored one with the same id."""
-        if hasattr(record, "updated_at"):
-            record.updated_at = self.now()
-        doc = _clean_doc(record.to_doc())
+        """Write the fields of a record read in this transaction that differ from the
+        stored ones. A record read earlier, and changed on disk since, is refused (a
+        ConflictError): a remembered copy never overwrites a newer one."""
         with self.transaction():
-            table = self._table(record.TABLE)
-            if not table.contains(doc_id=record.id):
-                raise RefError(f"no {type(record).__name__.lower()} with id {record.id}")
-            table.upsert(Document(doc, record.id))
+            stored = self._stored(type(record), record.id)
+            if stored.get("rev", 0) != record.rev:
+                raise ConflictError(
+                    f"{_what(record.TABLE, stored)} changed on disk since it was read; "
+                    "nothing was saved", table=record.TABLE, record_id=record.id,
+                    rev=stored.get("rev", 0))
+            saved = self._write_fields(type(record), record.id, stored,
+                                       _clean_doc(record.fields_doc()))
+            record.rev = saved.get("rev", 0)
+            if hasattr(record, "updated_at"):
+                record.updated_at = saved.get("updated_at", "")
 
     def save_many(self, records: list[Record]) -> None:
         """save() for many records of any tables, in one write."""
-        now = self.now()
-        by_table: dict[str, list[Record]] = {}
-        for record in records:
-            if hasattr(record, "updated_at"):
-                record.updated_at = now
-            by_table.setdefault(record.TABLE, []).append(record)
         with self.transaction():
-            for name, group in by_table.items():
-                table = self._table(name)
-                removed = table.remove(doc_ids=[r.id for r in group])
-                if len(removed) != len(group):
-                    missing = sorted({r.id for r in group} - set(removed))
-                    raise RefError(f"no {name} record with id {missing[0]}")
-                table.insert_multiple(Document(_clean_doc(r.to_doc()), r.id) for r in group)
+            for record in records:
+                self.save(record)
+
+    def update(self, cls: type[R], record_id: int, changes: dict, *,
+               seen: dict | None = None, rev: int | None = None) -> R:
+        """Write these fields of a record, and only these: a patch from a screen that
+        read the record at revision `rev` with the values `seen`. When the record was
+        written since and a field this patch changes differs on disk from what was
+        seen, nothing is written: a ConflictError names each such field with both
+        values. Fields the patch does not name are never written."""
+        with self.transaction():
+            stored = self._stored(cls, record_id)
+            if rev is not None and stored.get("rev", 0) != rev:
+                current = {**defaults(cls), **stored}
+                seen = seen or {}
+                conflicts = [
+                    FieldConflict(name, seen.get(name), current.get(name), value)
+                    for name, value in changes.items()
+                    if current.get(name) not in (seen.get(name), value)
+                ]
+                if conflicts:
+                    names = ", ".join(c.field for c in conflicts)
+                    raise ConflictError(
+                        f"{_what(cls.TABLE, stored)}: {names} changed on disk meanwhile",
+                        table=cls.TABLE, record_id=record_id, conflicts=conflicts,
+                        rev=stored.get("rev", 0))
+            saved = self._write_fields(cls, record_id, stored, _clean_doc(changes))
+            return cls.from_doc(saved, record_id)
+
+    def _stored(self, cls: type[Record], record_id: int | None) -> dict:
+        doc = self._raw(cls.TABLE).get(str(record_id))
+        if doc is None:
+            raise RefError(f"no {cls.__name__.lower()} with id {record_id}")
+        return doc
+
+    def _write_fields(self, cls: type[Record], record_id: int, stored: dict,
+                      changes: dict) -> dict:
+        """The stored document with the fields that differ replaced (a new revision), or
+        the stored one untouched when none differs."""
+        current = {**defaults(cls), **stored}
+        changed = {k: v for k, v in changes.items() if current.get(k) != v and k not in BOOKKEEPING}
+        if not changed:
+            return stored
+        doc = {**stored, **changed, "rev": stored.get("rev", 0) + 1}
+        if "updated_at" in current:
+            doc["updated_at"] = self.now()
+        self._put(cls.TABLE, record_id, doc)
+        return doc
+
+    def revert(self, changes: Changes, label: str) -> None:
+        """Undo: put back what `changes` changed, in one write. Refused (nothing written)
+        when a record has moved on since in a field the change set, or when the change
+        was a whole-file restore."""
+        if changes.everything:
+            raise InputError(f"cannot undo {label}: it replaced the whole file")
+        with self.transaction():
+            data = self._storage.read() or {}
+            plan = []
+            for change in changes.changes:
+                current = data.get(change.table, {}).get(str(change.id))
+                if change.after is None:
+                    if current is not None:
+                        raise InputError(f"cannot undo {label}: {_what(change.table, current)} "
+                                         "was added again since")
+                elif current is None:
+                    raise InputError(f"cannot undo {label}: {_what(change.table, change.after)} "
+                                     "was deleted since")
+                else:
+                    moved = sorted(k for k in change.fields if current.get(k) != change.after.get(k))
+                    if moved:
+                        raise InputError(
+                            f"cannot undo {label}: {_what(change.table, current)} has a "
+                            f"different {moved[0].replace('_', ' ')} now "
+                            f"({_short(current.get(moved[0]))}); nothing was changed")
+                plan.append((change, current))
+            for change, current in plan:
+                if change.before is None:
+                    self._drop(change.table, change.id)
+                elif current is None or current == change.after:
+                    self._put(change.table, change.id, change.before)  # exactly as it was
+                else:
+                    doc = {k: v for k, v in current.items() if k not in change.fields}
+                    doc.update({k: change.before[k] for k in change.fields if k in change.before})
+                    doc["rev"] = current.get("rev", 0) + 1
+                    if "updated_at" in doc:
+                        doc["updated_at"] = self.now()
+                    self._put(change.table, change.id, doc)
 
     def data(self) -> dict:
         """Every table as the file holds it, {table: {id: doc}}: a copy to read or export."""
@@ -276,10 +420,11 @@ class Store:
         }
         with self.transaction():
             self._storage.write({**tables, META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
+            self._everything = True
 
     def remove(self, cls: type[Record], record_id: int) -> None:
         with self.transaction():
-            self._table(cls.TABLE).remove(doc_ids=[record_id])
+            self._drop(cls.TABLE, record_id)
 
     # -- settings --------------------------------------------------------------------
 
@@ -288,8 +433,9 @@ class Store:
 
     def set_setting(self, key: str, value: object) -> None:
         with self.transaction():
-            doc = _clean_doc({**self.settings(), key: value})
-            self._table(SETTINGS_TABLE).upsert(Document(doc, 1))
+            settings = self._raw(SETTINGS_TABLE).get("1", {})
+            if key not in settings or settings[key] != value:
+                self._put(SETTINGS_TABLE, 1, _clean_doc({**settings, key: value}))
 
     # -- contacts --------------------------------------------------------------------
 
@@ -315,11 +461,20 @@ class Store:
             self.contact(contact.referred_by)
         return self.insert(contact)
 
-    def move(self, contact_id: int, stage: str, at: str | None = None) -> Contact:
-        """Put the contact in `stage`, recording when in its stage_history."""
+    def move(self, contact_id: int, stage: str, at: str | None = None,
+             from_stage: str | None = None) -> Contact:
+        """Put the contact in `stage`, recording when in its stage_history. With
+        `from_stage` (the stage a screen shows), a contact that is elsewhere on disk is
+        not moved: a ConflictError says where it is."""
         stage = check_stage(stage)
         with self.transaction():
             contact = self.contact(contact_id)
+            if from_stage is not None and contact.stage != from_stage:
+                raise ConflictError(
+                    f"{contact.name} is in {contact.stage} now (changed elsewhere); nothing "
+                    "was moved", table=Contact.TABLE, record_id=contact_id,
+                    conflicts=[FieldConflict("stage", from_stage, contact.stage, stage)],
+                    rev=contact.rev)
             if contact.stage != stage:
                 contact.stage = stage
                 contact.stage_history = [
@@ -332,9 +487,7 @@ class Store:
     def step(self, contact_id: int, delta: int) -> Contact:
         """Move to the next (+1) or previous (-1) stage; stays put at either end."""
         with self.transaction():
-            contact = self.contact(contact_id)
-            index = min(max(STAGES.index(contact.stage) + delta, 0), len(STAGES) - 1)
-            return self.move(contact_id, STAGES[index])
+            return self.move(contact_id, stage_after(self.contact(contact_id).stage, delta))
 
     def set_archived(self, contact_id: int, archived: bool) -> Contact:
         with self.transaction():
@@ -373,6 +526,17 @@ class Store:
 
 def _first(pair: tuple) -> object:
     return pair[0]
+
+
+def _what(table: str, doc: dict) -> str:
+    """How a message names a record: a contact by name, anything else by its table."""
+    name = doc.get("name") if table == Contact.TABLE else None
+    return str(name) if isinstance(name, str) and name else f"a record of {table}"
+
+
+def _short(value: object) -> str:
+    text = value if isinstance(value, str) else orjson.dumps(value).decode()
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _clean_doc(doc: dict) -> dict:

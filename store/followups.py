@@ -26,7 +26,7 @@ from typing import ClassVar
 from store.dates import DateError, cadence
 from store.db import Store
 from store.errors import InputError, RefError
-from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record, check_stage
+from store.records import Contact, FollowUp, Interaction, Meeting, Record, check_stage, stage_after
 
 MESSAGE_SENT = "message sent"
 NUDGE_SENT = "nudge sent"
@@ -117,34 +117,25 @@ def log_interaction(
 
 
 def move_contact(
-    store: Store, contact_id: int, stage: str, at: datetime | str | None = None
+    store: Store, contact_id: int, stage: str, at: datetime | str | None = None,
+    from_stage: str | None = None,
 ) -> Contact:
-    """Move the contact to `stage`; moving into `contacted` logs a "message sent" at `at`."""
+    """Move the contact to `stage`; moving into `contacted` logs a "message sent" at `at`.
+    With `from_stage` (what a screen shows), a contact elsewhere on disk is not moved."""
     stage = check_stage(stage)
     with store.transaction():
         before = store.contact(contact_id).stage
-        contact = store.move(contact_id, stage, _iso(at) if at is not None else None)
+        contact = store.move(contact_id, stage, _iso(at) if at is not None else None,
+                             from_stage=from_stage)
         if stage == "contacted" and before != stage:
             log_interaction(store, contact_id, MESSAGE_SENT, at=contact.stage_since)
     return contact
 
 
-def undo_move(store: Store, before: Contact, moved_at: str) -> Contact:
-    """Put the contact back as it was before a move made at `moved_at`, without the
-    "message sent" that the move logged."""
-    with store.transaction():
-        for logged in store.find(Interaction, contact_id=before.id, kind=MESSAGE_SENT,
-                                 at=moved_at):
-            store.remove(Interaction, logged.id)
-        store.save(before)
-    return before
-
-
 def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
     """Move to the next (+1) or previous (-1) stage, as move_contact; stays put at the ends."""
     with store.transaction():
-        index = STAGES.index(store.contact(contact_id).stage) + delta
-        return move_contact(store, contact_id, STAGES[min(max(index, 0), len(STAGES) - 1)])
+        return move_contact(store, contact_id, stage_after(store.contact(contact_id).stage, delta))
 
 
 # -- what is due ---------------------------------------------------------------------------

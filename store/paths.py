@@ -1,12 +1,14 @@
-"""Where the database lives unless the user says otherwise."""
+"""Where the database lives unless the user says otherwise, and where crash reports go."""
 
 from __future__ import annotations
 
 import os
+import time
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_data_dir, user_state_dir
 
 ENV_VAR = "COFFEECHAT_DB"
 
@@ -25,3 +27,19 @@ def default_db_path(env: Mapping[str, str] = os.environ) -> Path:
 def demo_db_path() -> Path:
     """The demo's own file: `coffeechat demo` never touches the real database."""
     return data_dir() / "demo.json"
+
+
+def crash_dir() -> Path:
+    return Path(user_state_dir("coffeechat", appauthor=False))
+
+
+def write_crash_report(exc_info) -> Path:
+    """Write the traceback of an unexpected error to a new file (0600, in a 0700 folder
+    of the user's state folder); its path."""
+    folder = crash_dir()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write("".join(traceback.format_exception(*exc_info)))
+    return path

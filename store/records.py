@@ -1,4 +1,8 @@
-"""The records kept in the database: plain dataclasses with to_doc / from_doc."""
+"""The records kept in the database: plain dataclasses with to_doc / from_doc.
+
+Every record carries `rev`, the number of writes it has had: a write from a screen sends
+the fields it changes with the revision it saw, so a change made meanwhile is never
+silently written over (see Store.update)."""
 
 from __future__ import annotations
 
@@ -18,16 +22,28 @@ def check_stage(stage: str) -> str:
     return name
 
 
+def stage_after(stage: str, delta: int) -> str:
+    """The stage `delta` steps on from `stage` (+1 next, -1 previous), kept within the ends."""
+    return STAGES[min(max(STAGES.index(stage) + delta, 0), len(STAGES) - 1)]
+
+
 @dataclass
 class Record:
     """A document of one table; `id` is TinyDB's document id."""
 
     TABLE: ClassVar[str]
     id: int | None = None
+    rev: int = 0  # counts the writes of this record: a patch names the one it saw
 
     def to_doc(self) -> dict:
         doc = asdict(self)
         del doc["id"]
+        return doc
+
+    def fields_doc(self) -> dict:
+        """The record's own fields, without the id and the revision (what a user sees)."""
+        doc = self.to_doc()
+        del doc["rev"]
         return doc
 
     @classmethod
@@ -61,6 +77,11 @@ def _shape(cls: type) -> tuple[frozenset[str], tuple[str, ...], dict]:
             {f.name: [] if f.default_factory is list else f.default for f in stored},
         )
     return _SHAPES[cls]
+
+
+def defaults(cls: type[Record]) -> dict:
+    """The stored fields of a record class with their defaults (what a missing one means)."""
+    return _shape(cls)[2]
 
 
 @dataclass

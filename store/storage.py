@@ -13,7 +13,7 @@ import gc
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 from tinydb.storages import Storage
 
+from store.changes import Change, diff
 from store.errors import StoreError
 
 FILE_MODE = 0o600
@@ -104,6 +105,10 @@ class AtomicJSONStorage(Storage):
         self._batch_depth = 0
         self._pending: dict | None = None
         self._backed_up_on: date | None = None
+        self._loaded_once = False
+        # Told what differs when a read finds the file changed by another process
+        # (None: it could not be compared, take it all as changed).
+        self.on_reload: Callable[[list[Change] | None], None] | None = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -151,7 +156,10 @@ class AtomicJSONStorage(Storage):
             for table in data.values()
         ):
             raise bad_file(path, "is JSON but not a coffeechat database (wrong shape)")
-        self._data, self._fingerprint = data, _fingerprint(st)
+        old, self._data, self._fingerprint = self._data, data, _fingerprint(st)
+        if self._loaded_once and self.on_reload is not None:
+            self.on_reload(diff(old, data) if old is not None else None)
+        self._loaded_once = True
 
     # -- writing -------------------------------------------------------------------
 
@@ -167,6 +175,7 @@ class AtomicJSONStorage(Storage):
             self.forget()
             raise
         self._data = data
+        self._loaded_once = True
 
     def begin_batch(self) -> None:
         """Hold writes in memory until the outermost end_batch()."""

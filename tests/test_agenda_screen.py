@@ -80,7 +80,7 @@ async def test_board_cards_show_overdue_and_done_clears_it_on_disk(store, db_pat
         board = app.screen
         await app.workers.wait_for_complete()  # the board marks overdue cards after it paints
         await pilot.pause()
-        assert board.overdue == {ids["ada"]}
+        assert board.model.overdue == {ids["ada"]}
         assert "Ada Lee" in screen_text(app) and " !" in screen_text(app)
         agenda = await open_agenda(pilot)
         assert agenda.current().contact.name == "Ada Lee"
@@ -93,7 +93,7 @@ async def test_board_cards_show_overdue_and_done_clears_it_on_disk(store, db_pat
         assert agenda.current().contact.name == "Bob [red]Kay[/]"
         await pilot.press("escape")
         await settle(pilot)
-        assert board.overdue == set()
+        assert board.model.overdue == set()
         assert " !" not in screen_text(app)
 
 

@@ -244,7 +244,7 @@ async def test_slash_and_letters_in_one_burst_all_reach_the_filter(store):
         for key, char in (("slash", "/"), ("f", "f"), ("i", "i"), ("n", "n")):
             app.post_message(events.Key(key, char))  # queued together, like one read
         await wait_for_text(pilot, "“fin”")
-        assert app.screen.filter_text == "fin"
+        assert app.screen.model.filter_text == "fin"
         text = screen_text(app)
         assert "Jane Doe" in text and "Bob Lee" not in text
         assert "New contact in" not in text

@@ -19,6 +19,8 @@ def opened(monkeypatch):
     seen = []
 
     class FakeApp:
+        return_code = 0
+
         def __init__(self, meet_with):
             self.meet_with = meet_with
 

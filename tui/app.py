@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
 
+from store.changes import CONTACTS, ConflictError, UndoEntry
 from store.db import Store
 from store.errors import CoffeeError
+from store.paths import write_crash_report
 from store.permissions import permission_warning
 from store.quickadd import QuickAdd
-from store.records import Contact
+from store.records import Contact, Record
 from store.text import printable
 from tui.board import BoardScreen
 from tui.help import HelpScreen
+from tui.messages import DataChanged, Saved, SaveFailed
+
+CHECK_DISK_SECONDS = 1.0
 
 
 class CoffeeChatApp(App):
@@ -33,19 +40,6 @@ class CoffeeChatApp(App):
                 tooltip="Every key of this screen"),
     ]
 
-    class Saved(Message):
-        """A write finished on the writer thread; `then` runs on the UI thread."""
-
-        def __init__(self, then: Callable | None, result: object) -> None:
-            super().__init__()
-            self.then = then
-            self.result = result
-
-    class SaveFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(
         self,
         store: Store,
@@ -57,12 +51,17 @@ class CoffeeChatApp(App):
         self.store = store
         self.clock = clock or store.clock
         self.meet_with = meet_with  # open meeting mode for them at once (coffeechat meet)
+        self.undo_stack: list[UndoEntry] = []
+        self.crash_report: Path | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coffeechat-write")
+        # Every write, whoever made it, reaches every screen (from whichever thread).
+        store.subscribe(lambda changes: self.post_message(DataChanged(changes)))
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         self.push_screen(BoardScreen())
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
+        self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
         if self.meet_with is not None:
             from tui.meeting import open_meeting
 
@@ -80,18 +79,49 @@ class CoffeeChatApp(App):
             self.notify(printable(warning), title="Private data", severity="warning",
                         timeout=15, markup=False)
 
+    # -- the file is the truth -------------------------------------------------------------
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(message.changes))
+
+    def check_disk(self) -> None:
+        """Another process wrote the file: read it on a thread; the store says what changed."""
+        if self.store.changed_on_disk():
+            self.run_worker(self.store.refresh, thread=True, exclusive=True, group="disk")
+
     # -- writing off the UI thread ---------------------------------------------------------
 
-    def write(self, fn: Callable, *args, on_saved: Callable | None = None) -> Future:
-        """Run a store call on the single writer thread, in order; typing never waits."""
+    def write(
+        self,
+        fn: Callable,
+        *args,
+        on_saved: Callable | None = None,
+        undo: str | None = None,
+        on_error: Callable[[Exception], object] | None = None,
+    ) -> Future:
+        """Run a store call on the single writer thread, in order; typing never waits.
+
+        With `undo`, a label, the write goes on the undo stack; `on_error` runs on the
+        UI thread when it is refused or fails (after the message is shown)."""
+
+        entry = None
+        if undo:  # on the stack at once: a `u` right after it undoes it
+            entry = UndoEntry(undo)
+            self.undo_stack.append(entry)
 
         def run():
             try:
-                result = fn(*args)
+                with self.store.recording() as changed:
+                    result = fn(*args)
             except Exception as exc:  # reported on screen, never as a traceback
-                self.post_message(self.SaveFailed(exc))
+                if entry is not None:
+                    entry.failed = True
+                self.post_message(SaveFailed(exc, on_error, entry))
                 raise
-            self.post_message(self.Saved(on_saved, result))
+            if entry is not None:
+                entry.changes = changed()
+            self.post_message(Saved(on_saved, result, entry))
             return result
 
         return self._writer.submit(run)
@@ -100,17 +130,91 @@ class CoffeeChatApp(App):
         """Wait until every write asked for so far is on disk."""
         self._writer.submit(lambda: None).result()
 
-    def on_coffee_chat_app_saved(self, message: Saved) -> None:
+    def on_saved(self, message: Saved) -> None:
+        if message.undo is not None and not message.undo.changes:
+            self._forget(message.undo)  # it changed nothing
         if message.then is not None:
             message.then(message.result)
 
-    def on_coffee_chat_app_save_failed(self, message: SaveFailed) -> None:
+    def on_save_failed(self, message: SaveFailed) -> None:
         error = message.error
         text = str(error) if isinstance(error, CoffeeError) else f"could not save: {error!r}"
-        self.notify(text, title="Not saved", severity="error", timeout=10, markup=False)
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen):
-                screen.reload()
+        title = "Changed elsewhere" if isinstance(error, ConflictError) else "Not saved"
+        self.notify(text, title=title, severity="error", timeout=10, markup=False)
+        if message.undo is not None:
+            self._forget(message.undo)
+        if message.on_error is not None:
+            message.on_error(error)
+
+    def _forget(self, entry: UndoEntry) -> None:
+        if entry in self.undo_stack:
+            self.undo_stack.remove(entry)
+
+    def patch(self, before: Record, after: Record, *, label: str = "edit",
+              on_saved: Callable | None = None,
+              on_error: Callable[[Exception], object] | None = None) -> None:
+        """Save the fields a screen changed from `before` (as it read it) to `after`, and
+        only those, with the revision it saw. Changed on disk meanwhile, the user sees
+        both values of each such field and chooses (ConflictScreen)."""
+        seen, wanted = before.fields_doc(), after.fields_doc()
+        changes = {name: value for name, value in wanted.items() if seen.get(name) != value}
+        if changes:
+            self._send_patch(type(before), before.id, changes, seen, before.rev, label,
+                             on_saved, on_error)
+
+    def _send_patch(self, cls, record_id, changes, seen, rev, label, on_saved, on_error):
+        def refused(error: Exception) -> None:
+            if isinstance(error, ConflictError) and error.conflicts:
+                self._resolve(cls, record_id, changes, seen, error, label, on_saved, on_error)
+            elif on_error is not None:
+                on_error(error)
+
+        self.write(partial(self.store.update, seen=seen, rev=rev), cls, record_id, changes,
+                   on_saved=on_saved, undo=label, on_error=refused)
+
+    def _resolve(self, cls, record_id, changes, seen, error: ConflictError, label, on_saved,
+                 on_error):
+        from tui.conflict import ConflictScreen
+
+        def chosen(mine: dict | None) -> None:
+            if mine is None:
+                self.notify("kept what is on disk; your changes to "
+                            f"{', '.join(c.field for c in error.conflicts)} were not saved",
+                            timeout=6, markup=False)
+                if on_error is not None:
+                    on_error(error)
+                return
+            stored = {c.field: c.stored for c in error.conflicts}
+            resolved = {**{k: v for k, v in changes.items() if k not in stored}, **mine}
+            self._send_patch(cls, record_id, resolved, {**seen, **stored}, error.rev, label,
+                             on_saved, on_error)
+
+        self.push_screen(ConflictScreen(error), chosen)
+
+    # -- undo ------------------------------------------------------------------------------
+
+    def undo(self, on_error: Callable[[Exception], object] | None = None) -> UndoEntry | None:
+        """Undo the last write made in the app, after any still being written (refused,
+        with a message, when the file has moved on in what it changed); the entry, or
+        None when there is nothing to undo."""
+        if not self.undo_stack:
+            self.notify("nothing to undo", timeout=2)
+            return None
+        entry = self.undo_stack.pop()
+
+        def undone(done: bool) -> None:
+            if done:
+                self.notify(f"undid {entry.label}{_whom(entry)}", timeout=3, markup=False)
+
+        self.write(self._revert, entry, on_saved=undone, on_error=on_error)
+        return entry
+
+    def _revert(self, entry: UndoEntry) -> bool:
+        """On the writer thread, so the write being undone has finished (or failed)."""
+        if entry.failed:
+            return False
+        self.store.revert(entry.changes, entry.label)
+        return True
 
     async def action_quit(self) -> None:
         self.flush_writes()
@@ -122,6 +226,21 @@ class CoffeeChatApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
+
+    # -- a crash ---------------------------------------------------------------------------
+
+    def _fatal_error(self) -> None:
+        """An unexpected error (Textual's hook): the traceback goes to a file, the terminal
+        gets one line naming it, and the app exits with code 1."""
+        self.crash_report = write_crash_report(sys.exc_info())
+        self.bell()
+        self.panic(Text(f"coffeechat stopped on an unexpected error; the traceback is in "
+                        f"{self.crash_report}"))
+
+
+def _whom(entry: UndoEntry) -> str:
+    names = [c.after or c.before for c in entry.changes.changes if c.table == CONTACTS]
+    return f": {printable(str(names[0].get('name', '')))}" if names else ""
 
 
 def make_app(

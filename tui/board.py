@@ -1,13 +1,14 @@
 """The board: five stage columns of contact cards, driven from the keyboard.
 
-The screen keeps the contacts in memory and changes the screen first; the store call
-that makes the change durable runs on the app's writer thread right after. The screens
-the board opens are imported when first opened, so the board itself starts sooner.
+The data is a BoardModel (store/board.py); the screen maps keys to it and repaints. A
+key's change is shown first and made durable on the app's writer thread right after;
+every write, from here, another screen or another process, comes back as a DataChanged
+and the model takes in the records it names. The screens the board opens are imported
+when first opened, so the board itself starts sooner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from datetime import datetime
@@ -19,16 +20,19 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store.followups import move_contact, overdue_contact_ids, undo_move
-from store.records import STAGES, Contact
+from store.board import BoardModel
+from store.changes import CONTACTS
+from store.errors import CoffeeError
+from store.followups import move_contact, overdue_contact_ids
+from store.records import STAGES, Contact, stage_after
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
+from tui.messages import DataChanged
 from widgets.stage_column import Card, Cards, StageColumn
 
-SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
                   "draft", "agenda"}
-CHECK_DISK_SECONDS = 1.0
+OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
 
 
 def _days_since(moment: str, now: datetime) -> int | None:
@@ -95,16 +99,9 @@ class BoardScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.contacts: dict[int, Contact] = {}
-        self.stage_order: dict[str, list[int]] = {}  # per stage, newest in it first
+        self.model = BoardModel()
         self.cards: dict[int, Card] = {}
-        self.haystack: dict[int, str] = {}
-        self.overdue: set[int] = set()
-        self.filter_text = ""
-        self.show_archived = False
         self.active_stage = STAGES[0]
-        # What each undo shows, the contact as it was, and the store call that restores it.
-        self.undo_stack: list[tuple[str, Contact, Callable[[], object]]] = []
         self.held_keys: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
@@ -121,9 +118,12 @@ class BoardScreen(Screen):
         self.activate(STAGES[0])
         # Who is overdue takes a pass over every table: the board paints first.
         self.call_after_refresh(self.refresh_overdue)
-        self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
 
-    # -- the model -------------------------------------------------------------------
+    # -- showing the model -------------------------------------------------------------
+
+    @property
+    def contacts(self) -> dict[int, Contact]:
+        return self.model.contacts
 
     @property
     def columns(self) -> list[StageColumn]:
@@ -132,90 +132,52 @@ class BoardScreen(Screen):
     def column(self, stage: str) -> StageColumn:
         return self.query_one(f"#column-{stage}", StageColumn)
 
-    def load(
-        self, contacts: list[Contact], select: int | None = None, overdue: set[int] | None = None
-    ) -> None:
+    def load(self, contacts: list[Contact], overdue: set[int] | None = None) -> None:
         """Show these contacts (and who is overdue), keeping the focused card where it can."""
+        card = self.focused_card()
         if overdue is not None:
-            self.overdue = overdue
-        if select is None and (card := self.focused_card()):
-            select = card.contact_id
-        self.contacts = {c.id: c for c in contacts}
-        self.stage_order = {stage: [] for stage in STAGES}
-        # Tuples sort in C: newest in its stage first, the higher id first on a tie.
-        for _, contact_id, stage in sorted(
-            ((c.stage_since, c.id, c.stage) for c in contacts), reverse=True
-        ):
-            self.stage_order[stage].append(contact_id)
+            self.model.overdue = overdue
+        self.model.load(contacts)
         self.cards = {}  # made as the columns show them
-        self.haystack = {}  # filled as the filter needs it
-        self.refresh_columns(STAGES, select=select)
+        self.repaint(STAGES, select=card.contact_id if card else None)
 
     def card(self, contact_id: int) -> Card:
         """The card of a contact, made the first time a column shows it."""
         card = self.cards.get(contact_id)
         if card is None:
-            contact = self.contacts[contact_id]
+            contact = self.model.contacts[contact_id]
             days = _days_since(contact.stage_since, self.app.clock())
             marker = f"{days}d" if days is not None else ""
-            if contact_id in self.overdue:
+            if contact_id in self.model.overdue:
                 marker += " !"
             card = self.cards[contact_id] = Card(
                 contact_id, contact.name, contact.headline, marker, contact.archived
             )
         return card
 
-    @staticmethod
-    def _haystack(contact: Contact) -> str:
-        parts = [getattr(contact, name) for name in SEARCHED_FIELDS] + contact.tags
-        return "\n".join(parts).casefold()
-
-    def _visible_ids(self, stage: str) -> list[int]:
-        ids, contacts = self.stage_order[stage], self.contacts
-        if not self.show_archived:
-            ids = [cid for cid in ids if not contacts[cid].archived]
-        if self.filter_text:
-            ids = [cid for cid in ids if self.filter_text in self._haystack_of(cid)]
-        return ids
-
-    def _haystack_of(self, contact_id: int) -> str:
-        """The contact's searchable text, made the first time a filter needs it."""
-        haystack = self.haystack.get(contact_id)
-        if haystack is None:
-            haystack = self.haystack[contact_id] = self._haystack(self.contacts[contact_id])
-        return haystack
-
-    def refresh_columns(self, stages, select: int | None = None) -> None:
-        for stage in stages:
-            self.column(stage).set_cards(Cards(self._visible_ids(stage), self.card),
-                                         select=select)
+    def repaint(self, stages, select: int | None = None) -> None:
+        """Show the model's cards of these stages (in board order) and the header."""
+        for stage in STAGES:
+            if stage in stages:
+                self.column(stage).set_cards(Cards(self.model.visible_ids(stage), self.card),
+                                             select=select)
         self.update_header()
 
     def update_header(self) -> None:
-        total = sum(1 for c in self.contacts.values() if not c.archived)
-        archived = len(self.contacts) - total
+        total, archived = self.model.counts()
         parts = [f"coffeechat · {self.app.store.path.name}",
                  f"{total} contact{'' if total == 1 else 's'}"]
         if archived:
-            parts.append(f"{archived} archived" + (" (shown)" if self.show_archived else ""))
-        if self.filter_text:
+            parts.append(f"{archived} archived" + (" (shown)" if self.model.show_archived else ""))
+        if self.model.filter_text:
             shown = sum(len(column.cards) for column in self.columns)
-            parts.append(f"filter “{printable(self.filter_text)}”: {shown} shown")
+            parts.append(f"filter “{printable(self.model.filter_text)}”: {shown} shown")
         self.query_one("#board-header", Static).update(" · ".join(parts), layout=False)
 
-    def put(self, contact: Contact, *, to_front: bool = False) -> None:
-        """Take a changed contact into the model (screen only; the store is separate)."""
-        old = self.contacts.get(contact.id)
-        self.contacts[contact.id] = contact
+    def put(self, contact: Contact) -> None:
+        """Show a changed contact now (its write follows on the writer thread)."""
         self.cards.pop(contact.id, None)
-        self.haystack.pop(contact.id, None)
-        moved = old is None or to_front or old.stage != contact.stage
-        if moved and old is not None:
-            self.stage_order[old.stage].remove(contact.id)
-        if moved:
-            self.stage_order[contact.stage].insert(0, contact.id)
-        stages = {contact.stage} | ({old.stage} if old else set())
-        self.refresh_columns([s for s in STAGES if s in stages], select=contact.id)
+        self.repaint(self.model.put(contact), select=contact.id)
 
     def activate(self, stage: str) -> None:
         """Make this stage's column the one the keys act on."""
@@ -231,27 +193,42 @@ class BoardScreen(Screen):
 
     def focused_contact(self) -> Contact | None:
         card = self.focused_card()
-        return self.contacts.get(card.contact_id) if card else None
+        return self.model.contacts.get(card.contact_id) if card else None
 
     def select(self, contact_id: int) -> None:
         """Focus the card of this contact (clearing a filter that hides it)."""
-        contact = self.contacts.get(contact_id)
+        contact = self.model.contacts.get(contact_id)
         if contact is None:
             return
-        if contact_id not in self._visible_ids(contact.stage):
-            self.show_archived = self.show_archived or contact.archived
+        if not self.model.is_visible(contact_id):
+            self.model.show_archived = self.model.show_archived or contact.archived
             self.clear_filter()
         column = self.column(contact.stage)
         column.set_cards(column.cards, select=contact_id)
         self.activate(contact.stage)
 
-    # -- reading changes made elsewhere ----------------------------------------------
+    # -- the file changed: here, on another screen, a worker or another process --------
 
-    def check_disk(self) -> None:
-        if self.app.store.changed_on_disk():
+    def on_data_changed(self, message: DataChanged) -> None:
+        changes = message.changes
+        if changes.everything:
             self.reload()
+            return
+        card = self.focused_card()
+        stages = self.model.apply(changes)
+        for contact_id in changes.ids(CONTACTS):
+            self.cards.pop(contact_id, None)
+        if stages:
+            self.repaint(stages, select=card.contact_id if card else None)
+        followed = self.model.contacts.get(card.contact_id) if card else None
+        if followed is not None and followed.stage != self.active_stage:
+            self.activate(followed.stage)  # the focused card moved: focus goes with it
+        touched = changes.contact_ids & self.model.contacts.keys()
+        if touched:
+            self.refresh_overdue(touched)
 
     def reload(self) -> None:
+        """Read every contact again (on a thread) and show them."""
         self.run_worker(self._read_contacts, thread=True, exclusive=True, group="reload")
 
     def _read_contacts(self) -> None:
@@ -259,26 +236,32 @@ class BoardScreen(Screen):
         overdue = overdue_contact_ids(self.app.store, self.app.clock())
         self.app.call_from_thread(self.load, contacts, overdue=overdue)
 
-    def refresh_overdue(self, only: int | None = None) -> None:
+    def refresh_overdue(self, only: set[int] | None = None) -> None:
         """Work out on a thread who has something overdue: their cards show `!`. After a
-        move only that contact's records are read (all of them take ~0.5 s at 20,000)."""
+        change to a few contacts only their records are read (all of them take ~0.5 s
+        at 20,000)."""
+        if only is not None and len(only) > OVERDUE_ONE_BY_ONE:
+            only = None
         self.run_worker(partial(self._read_overdue, only), thread=True,
                         exclusive=only is None, group="overdue")
 
-    def _read_overdue(self, only: int | None) -> None:
-        overdue = overdue_contact_ids(self.app.store, self.app.clock(), only)
-        if only is not None:
-            overdue = (self.overdue - {only}) | overdue
+    def _read_overdue(self, only: set[int] | None) -> None:
+        store, now = self.app.store, self.app.clock()
+        if only is None:
+            overdue = overdue_contact_ids(store, now)
+        else:
+            overdue = set(self.model.overdue) - only
+            for contact_id in only:
+                overdue |= overdue_contact_ids(store, now, contact_id)
         self.app.call_from_thread(self.show_overdue, overdue)
 
     def show_overdue(self, overdue: set[int]) -> None:
-        changed = (overdue ^ self.overdue) & self.contacts.keys()
-        self.overdue = overdue
-        if changed:
-            for contact_id in changed:
-                self.cards.pop(contact_id, None)
-            stages = {self.contacts[contact_id].stage for contact_id in changed}
-            self.refresh_columns([stage for stage in STAGES if stage in stages])
+        changed = (overdue ^ self.model.overdue) & self.model.contacts.keys()
+        stages = self.model.set_overdue(overdue)
+        for contact_id in changed:
+            self.cards.pop(contact_id, None)
+        if stages:
+            self.repaint(stages)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -302,22 +285,33 @@ class BoardScreen(Screen):
         contact = self.focused_contact()
         if contact is None:
             return
-        index = STAGES.index(contact.stage) + delta
-        if not 0 <= index < len(STAGES):
+        stage = stage_after(contact.stage, delta)
+        if stage == contact.stage:
             self.notify(f"already at {contact.stage}", timeout=2)
             return
-        stage, at = STAGES[index], self.app.store.now()
+        at = self.app.store.now()
         moved = replace(
             contact, stage=stage, stage_history=[*contact.stage_history, {"stage": stage, "at": at}]
         )
-        self.undo_stack.append(
-            (f"move to {stage}", contact, partial(undo_move, self.app.store, contact, at)))
-        self.put(moved, to_front=True)
+        self.put(moved)
         self.activate(stage)
         # Saved once the screen shows the move: at 20,000 contacts the write's JSON
-        # encoding would otherwise compete with this repaint for the interpreter.
+        # encoding would otherwise compete with this repaint for the interpreter. It
+        # names the stage the card was in: moved elsewhere meanwhile, nothing moves.
         self.call_after_refresh(self.app.write, move_contact, self.app.store, contact.id,
-                                stage, at, on_saved=lambda _: self.refresh_overdue(contact.id))
+                                stage, at, contact.stage, undo=f"move to {stage}",
+                                on_error=lambda _: self.reread(contact.id))
+
+    def reread(self, contact_id: int) -> None:
+        """Show a contact as the file has it (after a write of it was refused)."""
+        try:
+            contact = self.app.store.contact(contact_id)
+        except CoffeeError:
+            self.cards.pop(contact_id, None)
+            self.repaint(self.model.drop(contact_id))
+            return
+        self.put(contact)
+        self.select(contact_id)
 
     def action_quick_add(self) -> None:
         from tui.quick_add import QuickAddScreen
@@ -325,13 +319,12 @@ class BoardScreen(Screen):
         stage = self.focused_column().stage
 
         def added(contact: Contact) -> None:
-            self.put(contact, to_front=True)
-            self.activate(contact.stage)
+            self.select(contact.id)
 
         def chosen(parsed) -> None:
             if parsed is not None:
                 self.app.write(self.app.store.add_contact, parsed.contact(stage=stage),
-                               on_saved=added)
+                               on_saved=added, undo="add")
 
         self.app.push_screen(QuickAddScreen(stage), chosen)
 
@@ -341,13 +334,11 @@ class BoardScreen(Screen):
         contact = self.focused_contact()
         if contact is None:
             return
-        referrer = self.contacts.get(contact.referred_by) if contact.referred_by else None
+        referrer = self.model.contacts.get(contact.referred_by) if contact.referred_by else None
 
         def edited(result: Contact | None) -> None:
-            if result is not None and result != contact:
-                self.undo_stack.append(("edit", contact, partial(self.app.store.save, contact)))
-                self.put(result)
-                self.app.write(self.app.store.save, result)
+            if result is not None:
+                self.app.patch(contact, result, on_error=lambda _: self.reread(contact.id))
 
         screen = EditScreen(contact, referrer.name if referrer else "", self.app.store.resolve)
         self.app.push_screen(screen, edited)
@@ -356,20 +347,26 @@ class BoardScreen(Screen):
         contact = self.focused_contact()
         if contact is None or contact.archived:
             return
-        self.undo_stack.append(("archive", contact, partial(self.app.store.save, contact)))
         self.put(replace(contact, archived=True))
-        self.app.write(self.app.store.set_archived, contact.id, True)
+        self.app.write(self.app.store.set_archived, contact.id, True, undo="archive",
+                       on_error=lambda _: self.reread(contact.id))
         self.notify(f"archived {printable(contact.name)} — u to undo", timeout=4, markup=False)
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("nothing to undo", timeout=2)
-            return
-        label, before, restore = self.undo_stack.pop()
-        self.put(before, to_front=label.startswith("move"))
-        self.select(before.id)
-        self.call_after_refresh(self.app.write, restore)  # after a move's own deferred write
-        self.notify(f"undid {label}: {printable(before.name)}", timeout=3, markup=False)
+        # After the refresh: a key just before may have a write still to send.
+        self.call_after_refresh(self._undo)
+
+    def _undo(self) -> None:
+        shown: list[int] = []  # refused, these are shown as the file has them again
+        entry = self.app.undo(on_error=lambda _: [self.reread(cid) for cid in shown])
+        if entry is None or not entry.changes:
+            return  # still being written: the feed shows the undo once it is
+        for change in entry.changes.changes:
+            if change.table == CONTACTS and change.before is not None:
+                self.put(Contact.from_doc(change.before, change.id))
+                shown.append(change.id)
+        if shown:
+            self.select(min(shown))
 
     def action_open_contact(self) -> None:
         from tui.contact import ContactScreen
@@ -377,28 +374,17 @@ class BoardScreen(Screen):
         contact = self.focused_contact()
         if contact is None:
             return
-
-        def back(edited: set[int] | None) -> None:
-            self.take_edits(edited)
-            self.select(contact.id)
-
-        self.app.push_screen(ContactScreen(contact.id), back)
-
-    def take_edits(self, edited: set[int] | None) -> None:
-        """Show the contacts another screen edited."""
-        for contact_id in edited or ():
-            self.put(self.app.store.contact(contact_id))
+        self.app.push_screen(ContactScreen(contact.id), lambda _: self.select(contact.id))
 
     def action_referral_tree(self) -> None:
         from tui.tree import TreeScreen
 
-        self.app.push_screen(TreeScreen(self.contacts.values()), self.take_edits)
+        self.app.push_screen(TreeScreen(self.model.contacts.values()))
 
     def action_agenda(self) -> None:
         from tui.agenda import AgendaScreen
 
         def back(contact_id: int | None) -> None:
-            self.refresh_overdue()  # done and snoozed items change who is overdue
             if contact_id is not None:
                 self.select(contact_id)
 
@@ -423,24 +409,19 @@ class BoardScreen(Screen):
         if contact is None:
             return
 
-        def back(sent: Contact | None) -> None:
-            if sent is not None:
-                self.put(sent, to_front=sent.stage != contact.stage)
-            self.select(contact.id)
-
-        open_draft(self.app, contact.id, back)
+        open_draft(self.app, contact.id, lambda _: self.select(contact.id))
 
     def action_toggle_archived(self) -> None:
-        self.show_archived = not self.show_archived
-        self.refresh_columns(STAGES)
+        self.model.show_archived = not self.model.show_archived
+        self.repaint(STAGES)
 
     # -- filter ----------------------------------------------------------------------
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.add_class("shown")
-        for contact_id in self.contacts:  # made now, before the first letter comes
-            self._haystack_of(contact_id)
+        for contact_id in self.model.contacts:  # made now, before the first letter comes
+            self.model.haystack(contact_id)
         self.set_focus(filter_input)
 
     async def on_key(self, event: events.Key) -> None:
@@ -487,10 +468,8 @@ class BoardScreen(Screen):
             self.apply_filter(event.value)
 
     def apply_filter(self, value: str) -> None:
-        text = value.strip().casefold()
-        if text != self.filter_text:
-            self.filter_text = text
-            self.refresh_columns(STAGES)
+        if self.model.set_filter(value):
+            self.repaint(STAGES)
             # The input repaints its letter at the next frame; the columns would each
             # ask for theirs only after it, a frame (~17 ms) later. Repainting the
             # screen puts both in the same frame.
@@ -511,10 +490,10 @@ class BoardScreen(Screen):
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.remove_class("shown")
-        self.filter_text = ""
-        self.refresh_columns(STAGES)
+        self.model.set_filter("")
+        self.repaint(STAGES)
 
     def key_escape(self) -> None:
-        if self.filter_text or self.query_one("#filter", Input).has_focus:
+        if self.model.filter_text or self.query_one("#filter", Input).has_focus:
             self.clear_filter()
             self.leave_filter()

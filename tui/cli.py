@@ -103,11 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def open_app(store: Store) -> int:
+def open_app(store: Store, meet_with=None) -> int:
+    """Run the app; its exit code (1 after a crash, whose traceback is in a file)."""
     from tui.app import make_app  # Textual is imported only to open the app
 
-    make_app(store).run()
-    return 0
+    app = make_app(store, meet_with=meet_with)
+    app.run()
+    return app.return_code or 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:

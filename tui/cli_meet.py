@@ -24,8 +24,6 @@ def register(sub) -> None:
 
 def cmd_meet(args: argparse.Namespace) -> int:
     store = open_store(args)
-    target = meeting_target(store, args.ref)
-    from tui.app import make_app  # Textual is imported only to open the app
+    from tui.cli import open_app
 
-    make_app(store, meet_with=target).run()
-    return 0
+    return open_app(store, meeting_target(store, args.ref))

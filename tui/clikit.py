@@ -50,4 +50,4 @@ def print_json(value: object) -> None:
 
 
 def contact_json(contact: Contact) -> dict:
-    return {"id": contact.id, **contact.to_doc()}
+    return {"id": contact.id, **contact.fields_doc()}

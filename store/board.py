@@ -1,0 +1,136 @@
+"""The board's data, apart from its screen: contacts by stage in board order, the filter,
+whether archived contacts are shown, and who has something overdue.
+
+The screen maps keys to these operations and repaints the stages they return; tests
+drive the model directly. Board order is newest in its stage first (the id breaks a tie),
+the same whether the contacts were loaded together or changed one at a time, so the board
+after any series of changes equals a fresh read of the file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from store.changes import CONTACTS, Changes
+from store.records import STAGES, Contact
+
+SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
+
+
+class _Newest:
+    """A sort key that orders larger first (board lists run newest first)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Newest) -> bool:
+        return self.key > other.key
+
+
+def _order_key(contact: Contact) -> tuple[str, int]:
+    return (contact.stage_since, contact.id)
+
+
+class BoardModel:
+    """Every contact the board may show, and what it shows of them."""
+
+    def __init__(self) -> None:
+        self.contacts: dict[int, Contact] = {}
+        self.stage_order: dict[str, list[int]] = {stage: [] for stage in STAGES}
+        self.overdue: set[int] = set()
+        self.filter_text = ""
+        self.show_archived = False
+        self._haystack: dict[int, str] = {}  # filled as the filter needs it
+
+    def load(self, contacts: Iterable[Contact]) -> None:
+        self.contacts = {c.id: c for c in contacts}
+        self.stage_order = {stage: [] for stage in STAGES}
+        # Tuples sort in C: newest in its stage first, the higher id first on a tie.
+        for _, contact_id, stage in sorted(
+            ((c.stage_since, c.id, c.stage) for c in self.contacts.values()), reverse=True
+        ):
+            self.stage_order[stage].append(contact_id)
+        self._haystack = {}
+
+    # -- changes ---------------------------------------------------------------------
+
+    def put(self, contact: Contact) -> set[str]:
+        """Take a new or changed contact in; the stages whose columns change."""
+        old = self.contacts.get(contact.id)
+        self.contacts[contact.id] = contact
+        self._haystack.pop(contact.id, None)
+        if old is not None and (old.stage, _order_key(old)) == (contact.stage, _order_key(contact)):
+            return {contact.stage}
+        if old is not None:
+            self.stage_order[old.stage].remove(contact.id)
+        order = self.stage_order[contact.stage]
+        key = _Newest(_order_key(contact))
+        order.insert(bisect_left(order, key, key=lambda cid: _Newest(_order_key(self.contacts[cid]))),
+                     contact.id)
+        return {contact.stage} | ({old.stage} if old else set())
+
+    def drop(self, contact_id: int) -> set[str]:
+        """A contact that is gone from the file; the stage whose column changes."""
+        old = self.contacts.pop(contact_id, None)
+        if old is None:
+            return set()
+        self.stage_order[old.stage].remove(contact_id)
+        self._haystack.pop(contact_id, None)
+        self.overdue.discard(contact_id)
+        return {old.stage}
+
+    def apply(self, changes: Changes) -> set[str]:
+        """Take in what a write changed (its documents as written); the stages to repaint."""
+        stages: set[str] = set()
+        for change in changes.changes:
+            if change.table != CONTACTS:
+                continue
+            if change.after is None:
+                stages |= self.drop(change.id)
+            else:
+                stages |= self.put(Contact.from_doc(change.after, change.id))
+        return stages
+
+    def set_overdue(self, overdue: set[int]) -> set[str]:
+        """Who has something overdue now; the stages whose cards change."""
+        changed = (overdue ^ self.overdue) & self.contacts.keys()
+        self.overdue = overdue
+        return {self.contacts[contact_id].stage for contact_id in changed}
+
+    # -- what is shown ---------------------------------------------------------------
+
+    def visible_ids(self, stage: str) -> list[int]:
+        ids, contacts = self.stage_order[stage], self.contacts
+        if not self.show_archived:
+            ids = [cid for cid in ids if not contacts[cid].archived]
+        if self.filter_text:
+            ids = [cid for cid in ids if self.filter_text in self.haystack(cid)]
+        return ids
+
+    def is_visible(self, contact_id: int) -> bool:
+        contact = self.contacts.get(contact_id)
+        return contact is not None and contact_id in self.visible_ids(contact.stage)
+
+    def set_filter(self, value: str) -> bool:
+        """Filter by this text (case and surrounding spaces ignored); True if it changed."""
+        text = value.strip().casefold()
+        changed = text != self.filter_text
+        self.filter_text = text
+        return changed
+
+    def haystack(self, contact_id: int) -> str:
+        """The contact's searchable text, made the first time a filter needs it."""
+        haystack = self._haystack.get(contact_id)
+        if haystack is None:
+            contact = self.contacts[contact_id]
+            parts = [getattr(contact, name) for name in SEARCHED_FIELDS] + contact.tags
+            haystack = self._haystack[contact_id] = "\n".join(parts).casefold()
+        return haystack
+
+    def counts(self) -> tuple[int, int]:
+        """(contacts not archived, archived)."""
+        total = sum(1 for c in self.contacts.values() if not c.archived)
+        return total, len(self.contacts) - total
