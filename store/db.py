@@ -50,6 +50,13 @@ def _migrate_0_to_1(data: dict) -> None:
 MIGRATIONS: dict[int, Callable[[dict], None]] = {0: _migrate_0_to_1}
 
 
+def migrate(data: dict, version: int) -> None:
+    """Bring `data` (a whole database, at schema `version`) up to SCHEMA_VERSION in place."""
+    for step in range(version, SCHEMA_VERSION):
+        MIGRATIONS[step](data)
+    data[META_TABLE] = {"1": {"schema": SCHEMA_VERSION}}
+
+
 class Store:
     """The database file at `path`, opened (created, checked, migrated) on construction."""
 
@@ -117,9 +124,7 @@ class Store:
         copy = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
         shutil.copyfile(self.path, copy)
         os.chmod(copy, FILE_MODE)
-        for step in range(version, SCHEMA_VERSION):
-            MIGRATIONS[step](data)
-        data[META_TABLE] = {"1": {"schema": SCHEMA_VERSION}}
+        migrate(data, version)
         self._storage.write(data)
 
     # -- transactions ----------------------------------------------------------------
