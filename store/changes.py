@@ -70,8 +70,14 @@ class Changes:
                     ids.add(doc["contact_id"])
         return ids
 
-    def tables(self) -> set[str]:
-        return {c.table for c in self.changes}
+    @property
+    def concerns_everyone(self) -> bool:
+        """A changed record that belongs to no one contact (a setting, an agenda mark):
+        anyone's agenda may have changed."""
+        return self.everything or any(
+            c.table != CONTACTS and not any(doc and "contact_id" in doc
+                                            for doc in (c.before, c.after))
+            for c in self.changes)
 
 
 def diff(old: dict, new: dict) -> list[Change]:

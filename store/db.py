@@ -270,6 +270,8 @@ class Store:
     def _drop(self, table: str, record_id: int) -> None:
         data = self._storage.read()
         before = data.get(table, {}).pop(str(record_id), None)
+        if table in data and not data[table]:
+            del data[table]  # as if never there: an undone first insert leaves no trace
         self._storage.write(data)
         if before is not None:
             self._log.append(Change(table, record_id, before, None))

@@ -20,6 +20,7 @@ def opened(monkeypatch):
 
     class FakeApp:
         return_code = 0
+        crash_report = None
 
         def __init__(self, meet_with):
             self.meet_with = meet_with

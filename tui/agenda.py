@@ -2,7 +2,8 @@
 
 `enter` goes to the person on the board, `d` marks the item done, `s` snoozes it to a date
 typed as anywhere else (`+2d`, `fri`, `tomorrow 9am`). The items are worked out on a
-thread (a big network takes a moment) and again after each change is saved; each section
+thread (a big network takes a moment) and again after each write to the file, from here
+or anywhere else; each section
 lists its first 200 (a list of thousands helps nobody, and builds slowly).
 """
 
@@ -30,6 +31,7 @@ from store.followups import (
     snooze,
 )
 from store.text import printable
+from tui.messages import DataChanged
 
 NAME_WIDTH = 18
 SHOWN_PER_SECTION = 200  # the oldest first; done and snooze bring the next ones up
@@ -87,6 +89,9 @@ class AgendaScreen(Screen[int | None]):
         self.reload()
 
     # -- the list --------------------------------------------------------------------
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.reload()  # any record can change what is due
 
     def reload(self) -> None:
         self.run_worker(self._read_items, thread=True, exclusive=True, group="agenda")
@@ -161,7 +166,7 @@ class AgendaScreen(Screen[int | None]):
         if item is None:
             return
         self._drop(item)
-        self.app.write(mark_done, self.app.store, item, on_saved=lambda _: self.reload())
+        self.app.write(mark_done, self.app.store, item, undo=f"done: {item.what}")
         self.notify(f"done: {printable(item.what)} — {printable(item.contact.name)}",
                     timeout=3, markup=False)
 
@@ -173,8 +178,7 @@ class AgendaScreen(Screen[int | None]):
         def chosen(until: datetime | None) -> None:
             if until is not None:
                 self._drop(item)
-                self.app.write(snooze, self.app.store, item, until,
-                               on_saved=lambda _: self.reload())
+                self.app.write(snooze, self.app.store, item, until, undo=f"snooze: {item.what}")
 
         self.app.push_screen(SnoozeScreen(item), chosen)
 

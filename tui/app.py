@@ -10,7 +10,6 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 
@@ -230,12 +229,11 @@ class CoffeeChatApp(App):
     # -- a crash ---------------------------------------------------------------------------
 
     def _fatal_error(self) -> None:
-        """An unexpected error (Textual's hook): the traceback goes to a file, the terminal
-        gets one line naming it, and the app exits with code 1."""
+        """An unexpected error (Textual's hook): the traceback goes to a file (the CLI
+        prints one line naming it) and the app exits with code 1."""
         self.crash_report = write_crash_report(sys.exc_info())
         self.bell()
-        self.panic(Text(f"coffeechat stopped on an unexpected error; the traceback is in "
-                        f"{self.crash_report}"))
+        self.exit(return_code=1)
 
 
 def _whom(entry: UndoEntry) -> str:

@@ -223,8 +223,9 @@ class BoardScreen(Screen):
         followed = self.model.contacts.get(card.contact_id) if card else None
         if followed is not None and followed.stage != self.active_stage:
             self.activate(followed.stage)  # the focused card moved: focus goes with it
-        touched = changes.contact_ids & self.model.contacts.keys()
-        if touched:
+        if changes.concerns_everyone:
+            self.refresh_overdue()
+        elif touched := changes.contact_ids & self.model.contacts.keys():
             self.refresh_overdue(touched)
 
     def reload(self) -> None:

@@ -109,6 +109,9 @@ def open_app(store: Store, meet_with=None) -> int:
 
     app = make_app(store, meet_with=meet_with)
     app.run()
+    if app.crash_report:
+        print(f"coffeechat: stopped on an unexpected error; the traceback is in "
+              f"{app.crash_report}", file=sys.stderr)
     return app.return_code or 0
 
 

@@ -61,15 +61,10 @@ class TransferCommands(Provider):
     )
 
     def _open(self, direction: str) -> None:
-        screen = self.screen
-
-        def closed(changed: bool | None) -> None:
-            if changed:
-                screen.reload()
-
         from tui.transfer import TransferScreen  # loads when first used: a faster start
 
-        self.app.push_screen(TransferScreen(direction), closed)
+        # An import comes back to the board as a DataChanged, like any write.
+        self.app.push_screen(TransferScreen(direction))
 
     async def discover(self) -> Hits:
         for label, direction, help in self.ITEMS:

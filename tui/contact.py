@@ -1,8 +1,8 @@
 """`enter` on a card — one contact: every field, the links to who referred them and whom
 they referred, the stage history, the timeline, open follow-ups, research and culture.
 
-The screen dismisses with the ids of the contacts edited while it (or a contact screen it
-opened) was up, so the board can take the changes in.
+It shows the file as it is now: any write that concerns the contact (from here, another
+screen or another process) reads it again; an edit saves only the fields it changed.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 
+from store.changes import CONTACTS, Changes
 from store.dates import describe
 from store.errors import CoffeeError
 from store.profile import Event, Profile, profile
@@ -25,6 +26,7 @@ from store.stats import parse_iso
 from store.text import printable
 from store.validate import FORM_FIELDS
 from tui.edit import EditScreen
+from tui.messages import DataChanged
 
 SHOWN_FIELDS = [f for f in FORM_FIELDS if f not in ("name", "referred_by", "notes", "research",
                                                       "culture")]
@@ -58,7 +60,7 @@ def contact_label(contact: Contact, relation: str) -> Text:
     return label
 
 
-class ContactScreen(Screen[set[int]]):
+class ContactScreen(Screen):
     """One contact, everything about them; links lead to other contacts."""
 
     BINDINGS = [
@@ -91,7 +93,6 @@ class ContactScreen(Screen[set[int]]):
     def __init__(self, contact_id: int) -> None:
         super().__init__()
         self.contact_id = contact_id
-        self.edited: set[int] = set()
         self.profile: Profile | None = None
 
     def compose(self) -> ComposeResult:
@@ -120,7 +121,7 @@ class ContactScreen(Screen[set[int]]):
             self.profile = profile(self.app.store, self.contact_id)
         except CoffeeError as exc:
             self.notify(str(exc), severity="error", markup=False)
-            self.dismiss(self.edited)
+            self.dismiss()
             return False
         self.render_profile(self.profile, self.app.clock())
         return True
@@ -230,15 +231,24 @@ class ContactScreen(Screen[set[int]]):
             self.open_contact(int(event.option.id))
 
     def open_contact(self, contact_id: int) -> None:
-        def back(edited: set[int] | None) -> None:
-            if edited:
-                self.edited |= edited
-                self.reload()
+        self.app.push_screen(ContactScreen(contact_id))
 
-        self.app.push_screen(ContactScreen(contact_id), back)
+    def on_data_changed(self, message: DataChanged) -> None:
+        p, changes = self.profile, message.changes
+        shown = {self.contact_id} | ({p.referrer.id} if p and p.referrer else set())
+        shown |= {r.id for r in p.referred} if p else set()
+        if (changes.everything or self.contact_id in changes.contact_ids
+                or shown & changes.ids(CONTACTS) or self._refers_here(changes)):
+            self.reload()
+
+    def _refers_here(self, changes: Changes) -> bool:
+        """A contact now (or no longer) referred by this one."""
+        return any(doc and doc.get("referred_by") == self.contact_id
+                   for change in changes.changes if change.table == CONTACTS
+                   for doc in (change.before, change.after))
 
     def action_back(self) -> None:
-        self.dismiss(self.edited)
+        self.dismiss()
 
     def action_scroll(self, direction: int) -> None:
         body = self.query_one("#contact-body", VerticalScroll)
@@ -252,13 +262,9 @@ class ContactScreen(Screen[set[int]]):
             return
         contact, referrer = self.profile.contact, self.profile.referrer
 
-        def saved(_: object) -> None:
-            self.edited.add(contact.id)
-            self.reload()
-
         def edited(result: Contact | None) -> None:
-            if result is not None and result != contact:
-                self.app.write(self.app.store.save, result, on_saved=saved)
+            if result is not None:
+                self.app.patch(contact, result)
 
         screen = EditScreen(contact, referrer.name if referrer else "", self.app.store.resolve)
         self.app.push_screen(screen, edited)

@@ -207,7 +207,7 @@ class DraftScreen(Screen[Contact | None]):
             self.dismiss(contact)
 
         future = self.app.write(mark_sent, self.app.store, self.contact.id, kind,
-                                self.editor.text, on_saved=sent)
+                                self.editor.text, on_saved=sent, undo=f"mark {kind} sent")
         future.add_done_callback(lambda f: f.exception() and self._unlock())
 
     def _unlock(self) -> None:

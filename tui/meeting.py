@@ -295,7 +295,8 @@ class MeetingScreen(Screen):
             return
         if self._save_timer is not None:
             self._save_timer.stop()
-        self.app.write(end_meeting, self.app.store, plan, on_saved=self._saved_end)
+        self.app.write(end_meeting, self.app.store, plan, on_saved=self._saved_end,
+                       undo="end meeting")
 
     def _saved_end(self, meeting: Meeting) -> None:
         self._saved_notes = meeting.notes  # ending wrote them; nothing left to autosave

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Static
 from store.errors import CoffeeError
 from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
 from tui.cli_stats import days, percent, ratio
+from tui.messages import DataChanged
 
 BAR = 18  # cells of the longest bar
 
@@ -99,6 +100,9 @@ class StatsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.refresh_stats()
+
+    def on_data_changed(self, _: DataChanged) -> None:
         self.refresh_stats()
 
     @work(thread=True, exclusive=True, group="stats")

@@ -2,7 +2,7 @@
 
 Children are added to a node only when it is first expanded, and a level shows PAGE
 contacts at a time (a "… more" line adds the next), so 20,000 contacts open as fast as a
-hundred. The screen dismisses with the ids of contacts edited from it.
+hundred. Changes to the file relabel the contacts or draw the tree again.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from store.changes import CONTACTS
 from store.records import Contact, Meeting
 from store.stats import Forest, held, referral_count, referral_forest, referrals_per_meeting
 from store.text import printable
 from tui.cli_stats import ratio
 from tui.contact import ContactScreen
+from tui.messages import DataChanged
 
 PAGE = 100  # contacts added to one level at a time
 
@@ -132,7 +134,6 @@ class TreeScreen(Screen[set[int]]):
         """`contacts`: every contact, archived included (the board has them in memory)."""
         super().__init__()
         self.contacts = {c.id: c for c in contacts}
-        self.edited: set[int] = set()
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -165,12 +166,30 @@ class TreeScreen(Screen[set[int]]):
             self.open_contact(event.node.data)
 
     def open_contact(self, contact_id: int) -> None:
-        def back(edited: set[int] | None) -> None:
-            for edited_id in edited or ():
-                self.edited.add(edited_id)
-                self.tree.relabel(self.app.store.contact(edited_id))
+        self.app.push_screen(ContactScreen(contact_id))
 
-        self.app.push_screen(ContactScreen(contact_id), back)
+    async def on_data_changed(self, message: DataChanged) -> None:
+        """Relabel the contacts that changed; a change of who referred whom (or a contact
+        added or gone) draws the tree again."""
+        changes = message.changes
+        if changes.everything:
+            self.contacts = {c.id: c for c in self.app.store.contacts(include_archived=True)}
+            await self.recompose()
+            return
+        reshaped = False
+        for change in changes.changes:
+            if change.table != CONTACTS:
+                continue
+            if change.after is None or change.before is None or "referred_by" in change.fields:
+                reshaped = True
+            if change.after is None:
+                self.contacts.pop(change.id, None)
+            else:
+                self.contacts[change.id] = Contact.from_doc(change.after, change.id)
+                if not reshaped:
+                    self.tree.relabel(self.contacts[change.id])
+        if reshaped:
+            await self.recompose()
 
     def action_back(self) -> None:
-        self.dismiss(self.edited)
+        self.dismiss()
