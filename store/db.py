@@ -270,8 +270,6 @@ class Store:
     def _drop(self, table: str, record_id: int) -> None:
         data = self._storage.read()
         before = data.get(table, {}).pop(str(record_id), None)
-        if table in data and not data[table]:
-            del data[table]  # as if never there: an undone first insert leaves no trace
         self._storage.write(data)
         if before is not None:
             self._log.append(Change(table, record_id, before, None))
@@ -403,6 +401,8 @@ class Store:
             for change, current in plan:
                 if change.before is None:
                     self._drop(change.table, change.id)
+                    if not data.get(change.table):
+                        data.pop(change.table, None)  # it came with the record: no trace
                 elif current is None or current == change.after:
                     self._put(change.table, change.id, change.before)  # exactly as it was
                 else:
