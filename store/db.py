@@ -401,8 +401,6 @@ class Store:
             for change, current in plan:
                 if change.before is None:
                     self._drop(change.table, change.id)
-                    if not data.get(change.table):
-                        data.pop(change.table, None)  # it came with the record: no trace
                 elif current is None or current == change.after:
                     self._put(change.table, change.id, change.before)  # exactly as it was
                 else:

@@ -14,9 +14,10 @@ from store.followups import move_contact
 from store.records import Contact, FollowUp
 from tests.conftest import FIXED_NOW
 from tests.screen import screen_text, wait_for_screen
-from tui.agenda import AgendaScreen, SnoozeScreen
+from tui.screens.agenda import AgendaScreen
+from tui.modals.snooze import SnoozeScreen
 from tui.app import make_app
-from tui.board import BoardScreen
+from tui.screens.board import BoardScreen
 
 DAY = timedelta(days=1)
 
@@ -175,7 +176,7 @@ def test_snapshot_agenda(snap_compare, db_path, clock):
 
 
 async def test_a_long_section_lists_its_oldest_and_counts_the_rest(store, clock, monkeypatch):
-    monkeypatch.setattr("tui.agenda.SHOWN_PER_SECTION", 2)
+    monkeypatch.setattr("tui.screens.agenda.SHOWN_PER_SECTION", 2)
     ada = store.add_contact(Contact(name="Ada Lee", stage="thanked"))
     for days in (3, 2, 1):
         store.insert(FollowUp(contact_id=ada.id, kind="todo", text=f"promise {days}",

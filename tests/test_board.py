@@ -8,7 +8,7 @@ from store.db import Store
 from store.quickadd import parse_quick_add
 from tests.screen import screen_text, wait_for_screen, wait_for_text
 from tui.app import make_app
-from tui.help import HelpScreen
+from tui.modals.help import HelpScreen
 
 
 def seed(store, *lines_and_stages):
@@ -130,7 +130,7 @@ async def test_archive_then_undo(store, db_path):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await pilot.press("x")
         await settle(app, pilot)
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, "archived Jane Doe — u to undo")
         text = screen_text(app)
         assert "archived Jane Doe — u to undo" in text and "target 0" in text
         assert on_disk(db_path)[str(jane)]["archived"] is True
@@ -197,7 +197,7 @@ async def test_palette_goes_to_a_contact(store):
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("ctrl+p", *"go to contact bob")
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, "go to contact: Bob Lee")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.focused_contact().name == "Bob Lee"
@@ -218,9 +218,7 @@ async def test_an_external_write_appears_without_losing_focus(store, db_path):
         await pilot.press("down")
         assert app.screen.focused_contact().name == "Jane Doe"
         Store(db_path).add_contact(parse_quick_add("Zed New @ Elsewhere").contact(stage="met"))
-        await pilot.pause(1.5)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await wait_for_text(pilot, "Zed New")  # the app looks at the file every second
         assert "Zed New" in screen_text(app)
         assert app.screen.focused_contact().name == "Jane Doe"
 

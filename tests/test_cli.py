@@ -138,7 +138,7 @@ def test_demo_is_reproducible(tmp_path):
 def test_printing_commands_do_not_import_textual(db_path):
     cc(db_path, "add", "Jane Doe")
     code = (
-        "import sys; from tui.cli import main; "
+        "import sys; from tui.cli.main import main; "
         f"main(['list', '--db', {str(db_path)!r}]); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )

@@ -15,8 +15,8 @@ from store.db import Store
 from store.followups import log_interaction, move_contact
 from store.records import Contact, FollowUp, Interaction
 from tests.conftest import Clock
-from tui import cli_agenda
-from tui.cli import main
+from tui.cli import agenda as cli_agenda
+from tui.cli.main import main
 
 DAY = timedelta(days=1)
 
@@ -101,7 +101,7 @@ def test_bad_days_is_a_usage_error(db_path, days, capsys):
 
 
 def test_move_at_logs_the_message_sent_then(store, db_path, cli_clock, monkeypatch, capsys):
-    monkeypatch.setattr("tui.cli.open_store", lambda args: Store(args.db, clock=cli_clock))
+    monkeypatch.setattr("tui.cli.main.open_store", lambda args: Store(args.db, clock=cli_clock))
     ada = store.add_contact(Contact(name="Ada Lee"))
     code, out = run(capsys, "move", "Ada", "contacted", "--at", "yesterday 15:00",
                     "--db", str(db_path))
@@ -169,7 +169,7 @@ def test_no_color_on_a_terminal_means_no_escape_codes(old_db):
 
 def test_pipe_gets_plain_text_and_textual_is_not_imported(old_db):
     probe = (
-        "import sys; from tui.cli import main; code = main(sys.argv[1:]); "
+        "import sys; from tui.cli.main import main; code = main(sys.argv[1:]); "
         "assert 'textual' not in sys.modules, 'textual imported'; sys.exit(code)"
     )
     done = subprocess.run([sys.executable, "-c", probe, "agenda", "--db", str(old_db)],

@@ -96,7 +96,7 @@ def test_lint_missing_file(tmp_path):
 
 def test_cli_does_not_import_textual(db_path):
     code = (
-        "import sys; from tui import cli; cli.main(['lint', '-', '--db', %r]); "
+        "import sys; from tui.cli.main import main; main(['lint', '-', '--db', %r]); "
         "assert 'textual' not in sys.modules, 'textual imported'" % str(db_path)
     )
     done = subprocess.run([sys.executable, "-c", code], input="hello", capture_output=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 from store.db import Store
 from store.exporting import export
 from store.records import Contact
-from tui.cli import main
+from tui.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,7 +10,7 @@ import pytest
 from store.quickadd import QuickAdd
 from store.records import Contact
 from tui import app as tui_app
-from tui.cli import main
+from tui.cli.main import main
 
 
 @pytest.fixture

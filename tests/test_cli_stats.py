@@ -10,8 +10,8 @@ import pytest
 
 from store.db import Store
 from tests.test_stats import interactions, meetings, network
-from tui import cli_stats
-from tui.cli import main
+from tui.cli import stats as cli_stats
+from tui.cli.main import main
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +66,7 @@ def test_goal_is_saved_and_a_bad_goal_is_exit_1(db_path, capsys):
 
 def test_stats_does_not_import_textual(db_path):
     code = (
-        "import sys; from tui.cli import main; main(['stats', '--db', sys.argv[1]]); "
+        "import sys; from tui.cli.main import main; main(['stats', '--db', sys.argv[1]]); "
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
     subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, capture_output=True)

@@ -10,9 +10,9 @@ from store.questions import Question
 from store.records import Contact, Interaction
 from tests.screen import screen_text, wait_for_screen
 from tui.app import make_app
-from tui.board import BoardScreen
-from tui.draft import COPIED, DraftScreen
-from tui.text_edit import TextEditScreen
+from tui.screens.board import BoardScreen
+from tui.screens.draft import COPIED, DraftScreen
+from tui.modals.template_editor import TextEditScreen
 
 
 def network(store: Store) -> dict[str, Contact]:

@@ -31,17 +31,18 @@ from store.quickadd import parse_quick_add
 from store.records import Contact, FollowUp, Meeting
 from store.text import clean
 from tests.conftest import FIXED_NOW, Clock
-from tests.screen import screen_text, wait_for_screen
-from tui.agenda import AgendaScreen, SnoozeScreen
+from tests.screen import screen_text, wait_for_screen, wait_for_text
+from tui.screens.agenda import AgendaScreen
+from tui.modals.snooze import SnoozeScreen
 from tui.app import make_app
-from tui.cli import main
-from tui.contact import ContactScreen
-from tui.draft import DraftScreen
-from tui.edit import EditScreen
-from tui.meeting import MeetingScreen
-from tui.meeting_end import EndMeetingScreen, NewContactScreen
-from tui.quick_add import QuickAddScreen
-from tui.tree import TreeScreen
+from tui.cli.main import main
+from tui.screens.contact import ContactScreen
+from tui.screens.draft import DraftScreen
+from tui.modals.form import EditScreen
+from tui.screens.meeting import MeetingScreen
+from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
+from tui.modals.quick_add import QuickAddScreen
+from tui.screens.tree import TreeScreen
 
 PIECES = (
     "[bold]", "[/bold]", "[/]", "[link=http://e]y[/link]", "[@click=app.quit]q[/]", "\\[b]",
@@ -418,7 +419,7 @@ async def test_every_screen_shows_a_hostile_name_literally(store, db_path):
         app.flush_writes()
         await pilot.pause()
         await pilot.press("ctrl+p", *"go to contact")
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, f"go to contact: {PRINTED}")
         shows_literally(app, shown=f"go to contact: {PRINTED}")
     disk = Store(db_path)
     (meeting,) = disk.records(Meeting)

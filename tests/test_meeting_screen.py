@@ -12,10 +12,10 @@ from store.db import Store
 from store.meetings import WRAP_UP_CUE, save_notes, start_meeting
 from store.quickadd import QuickAdd
 from store.records import Contact, FollowUp, Meeting
-from tests.screen import screen_text, wait_for_screen
+from tests.screen import TIMEOUT, screen_text, wait_for_screen, wait_until
 from tui.app import make_app
-from tui.meeting import IDLE_SAVE_SECONDS, MeetingScreen
-from tui.meeting_end import EndMeetingScreen, NewContactScreen
+from tui.screens.meeting import IDLE_SAVE_SECONDS, MeetingScreen
+from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
 
 
 @pytest.fixture
@@ -142,7 +142,8 @@ async def test_notes_reach_the_file_after_typing_stops(store, alice, db_path):
         screen = await open_from_card(app, pilot)
         await pilot.press(*"They started in support")
         assert screen.notes.border_subtitle == "typing…"
-        await pilot.pause(IDLE_SAVE_SECONDS + 0.5)
+        await wait_until(pilot, lambda: screen.notes.border_subtitle == "saved",
+                         "the save after typing stops", timeout=IDLE_SAVE_SECONDS + TIMEOUT)
         app.flush_writes()
         (meeting,) = Store(db_path).records(Meeting)
         assert meeting.notes == "They started in support"

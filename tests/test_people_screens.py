@@ -10,8 +10,8 @@ from store.db import Store
 from store.records import Contact, FollowUp, Interaction, Meeting
 from tests.screen import screen_text
 from tui.app import make_app
-from tui.contact import ContactScreen
-from tui.tree import PAGE, ReferralTree, TreeScreen
+from tui.screens.contact import ContactScreen
+from tui.screens.tree import PAGE, ReferralTree, TreeScreen
 
 
 def history(*steps: tuple[str, str]) -> dict:

@@ -19,15 +19,16 @@ from store.followups import move_contact
 from store.quickadd import parse_quick_add
 from store.records import Contact, Interaction
 from tests.screen import screen_text, wait_for_screen
-from tui.agenda import AgendaScreen, SnoozeScreen
+from tui.screens.agenda import AgendaScreen
+from tui.modals.snooze import SnoozeScreen
 from tui.app import make_app
-from tui.board import BoardScreen
-from tui.conflict import ConflictScreen
-from tui.contact import ContactScreen
-from tui.draft import DraftScreen
-from tui.edit import EditScreen
-from tui.meeting import MeetingScreen
-from tui.meeting_end import EndMeetingScreen
+from tui.screens.board import BoardScreen
+from tui.modals.conflict import ConflictScreen
+from tui.screens.contact import ContactScreen
+from tui.screens.draft import DraftScreen
+from tui.modals.form import EditScreen
+from tui.screens.meeting import MeetingScreen
+from tui.modals.meeting_end import EndMeetingScreen
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TIMEOUT = 10.0
@@ -334,7 +335,7 @@ async def test_undo_of_a_move_is_refused_when_the_stage_moved_on(store, db_path)
 async def test_import_from_the_palette_shows_on_the_board(store, db_path):
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
-        from tui.transfer import TransferScreen
+        from tui.modals.transfer import TransferScreen
 
         app.push_screen(TransferScreen("import"))
         screen = await wait_for_screen(pilot, TransferScreen)
@@ -357,7 +358,7 @@ def test_a_crash_exits_1_and_names_the_traceback_file(tmp_path):
     script = (
         "import sys\n"
         "from tui import app as a\n"
-        "from tui.cli import main\n"
+        "from tui.cli.main import main\n"
         "a.CoffeeChatApp.on_ready = lambda self: 1 / 0\n"
         f"sys.exit(main(['--db', {str(tmp_path / 'c.json')!r}]))\n"
     )

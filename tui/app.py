@@ -21,8 +21,8 @@ from store.permissions import permission_warning
 from store.quickadd import QuickAdd
 from store.records import Contact, Record
 from store.text import printable
-from tui.board import BoardScreen
-from tui.help import HelpScreen
+from tui.screens.board import BoardScreen
+from tui.modals.help import HelpScreen
 from tui.messages import DataChanged, Saved, SaveFailed
 
 CHECK_DISK_SECONDS = 1.0
@@ -62,7 +62,7 @@ class CoffeeChatApp(App):
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
         if self.meet_with is not None:
-            from tui.meeting import open_meeting
+            from tui.screens.meeting import open_meeting
 
             open_meeting(self, self.meet_with)
 
@@ -173,7 +173,7 @@ class CoffeeChatApp(App):
 
     def _resolve(self, cls, record_id, changes, seen, error: ConflictError, label, on_saved,
                  on_error):
-        from tui.conflict import ConflictScreen
+        from tui.modals.conflict import ConflictScreen
 
         def chosen(mine: dict | None) -> None:
             if mine is None:

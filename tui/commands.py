@@ -61,7 +61,7 @@ class TransferCommands(Provider):
     )
 
     def _open(self, direction: str) -> None:
-        from tui.transfer import TransferScreen  # loads when first used: a faster start
+        from tui.modals.transfer import TransferScreen  # loads when first used: a faster start
 
         # An import comes back to the board as a DataChanged, like any write.
         self.app.push_screen(TransferScreen(direction))

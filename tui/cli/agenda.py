@@ -13,7 +13,7 @@ import sys
 from store.dates import describe
 from store.followups import DEFAULT_DAYS, DueItem, agenda, due_items, section_title
 from store.text import printable
-from tui.clikit import add_command, open_store, print_json
+from tui.cli.kit import add_command, open_store, print_json
 
 NAME_WIDTH = 24
 BOLD, RED, RESET = "\x1b[1m", "\x1b[31m", "\x1b[0m"

@@ -11,25 +11,24 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static, TextArea
 
 from store.lint import lint
+from tui.modals.base import Modal
 from widgets.flagged_text import FlaggedTextArea
 
 
-class TextEditScreen(ModalScreen[str | None]):
+class TextEditScreen(Modal[str | None]):
     """A title, a hint line and the text; dismisses with the text on F2, None on esc."""
 
     BINDINGS = [
         Binding("f2", "save", "Save", priority=True, id="text-edit.save",
                 tooltip="Save the text and close"),
-        Binding("escape", "cancel", "Cancel", id="text-edit.cancel",
-                tooltip="Close without saving"),
     ]
     DEFAULT_CSS = """
-    TextEditScreen { align: center middle; }
-    TextEditScreen #text-edit-box { width: 100%; height: 1fr; background: $surface; }
+    TextEditScreen > #text-edit-box {
+        width: 100%; height: 1fr; max-height: 100%; border: none; padding: 0;
+    }
     TextEditScreen #text-edit-title { text-style: bold; padding: 0 1; background: $panel; }
     TextEditScreen #text-edit-hint { color: $text-muted; padding: 0 1; }
     TextEditScreen #text-edit-area { height: 1fr; }
@@ -64,6 +63,3 @@ class TextEditScreen(ModalScreen[str | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.query_one(FlaggedTextArea).text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

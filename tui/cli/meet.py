@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from store.meetings import meeting_target
-from tui.clikit import add_command, open_store
+from tui.cli.kit import add_command, open_store
 
 
 def register(sub) -> None:
@@ -24,6 +24,6 @@ def register(sub) -> None:
 
 def cmd_meet(args: argparse.Namespace) -> int:
     store = open_store(args)
-    from tui.cli import open_app
+    from tui.cli.main import open_app
 
     return open_app(store, meeting_target(store, args.ref))

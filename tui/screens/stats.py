@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from store.errors import CoffeeError
 from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
-from tui.cli_stats import days, percent, ratio
+from store.numbers import days, percent, ratio
 from tui.messages import DataChanged
 
 BAR = 18  # cells of the longest bar

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from store.records import Contact
 from store.validate import FORM_FIELDS, apply_form, form_values
+from tui.modals.base import Modal
 from widgets.safe_text import SafeInput, SafeTextArea
 
 MULTILINE = ("notes", "research", "culture")
@@ -19,21 +19,16 @@ LABELS = {"how_we_know": "how we know them", "referred_by": "referred by (id or 
           "keep_in_touch": "keep in touch every (6w, 3m)"}
 
 
-class EditScreen(ModalScreen[Contact | None]):
+class EditScreen(Modal[Contact | None]):
     """Returns the edited contact, or None when cancelled."""
 
     BINDINGS = [
         Binding("ctrl+s,f2", "save", "Save", priority=True, id="edit.save",
                 tooltip="Check every field and save"),
-        Binding("escape", "cancel", "Cancel", id="edit.cancel", tooltip="Close without saving"),
     ]
 
     DEFAULT_CSS = """
-    EditScreen { align: center middle; }
-    EditScreen > VerticalScroll {
-        width: 72; max-width: 100%; height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    EditScreen > VerticalScroll { width: 72; height: 90%; }
     EditScreen Label { margin-top: 1; }
     EditScreen TextArea { height: 4; }
     EditScreen .error { color: $error; text-style: bold; display: none; }
@@ -81,6 +76,3 @@ class EditScreen(ModalScreen[Contact | None]):
 
     def on_input_submitted(self) -> None:
         self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

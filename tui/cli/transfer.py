@@ -14,7 +14,7 @@ from store.importing import FORMATS as IMPORT_FORMATS
 from store.importing import import_file
 from store.records import STAGES
 from store.text import printable
-from tui.clikit import add_command, open_store
+from tui.cli.kit import add_command, open_store
 
 
 def register(sub) -> None:

@@ -14,13 +14,11 @@ from datetime import datetime
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.dates import EXAMPLES, DateError, dayfirst_setting, describe, parse_when
+from store.dates import describe
 from store.followups import (
     DEFAULT_DAYS,
     DueItem,
@@ -32,6 +30,7 @@ from store.followups import (
 )
 from store.text import printable
 from tui.messages import DataChanged
+from tui.modals.snooze import SnoozeScreen
 
 NAME_WIDTH = 18
 SHOWN_PER_SECTION = 200  # the oldest first; done and snooze bring the next ones up
@@ -181,67 +180,3 @@ class AgendaScreen(Screen[int | None]):
                 self.app.write(snooze, self.app.store, item, until, undo=f"snooze: {item.what}")
 
         self.app.push_screen(SnoozeScreen(item), chosen)
-
-
-class SnoozeScreen(ModalScreen[datetime | None]):
-    """A date for the snooze: shows what it understood as you type; enter saves."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="snooze.cancel",
-                        tooltip="Close without snoozing")]
-
-    DEFAULT_CSS = """
-    SnoozeScreen { align: center middle; }
-    SnoozeScreen > Vertical {
-        width: 64; max-width: 100%; height: auto;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    SnoozeScreen #snooze-understood { color: $text-muted; }
-    SnoozeScreen #snooze-understood.error { color: $error; text-style: bold; }
-    """
-
-    def __init__(self, item: DueItem) -> None:
-        super().__init__()
-        self.item = item
-        self.until: datetime | None = None
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            title = f"Snooze: {self.item.what} — {self.item.contact.name}"
-            box.border_title = Content(printable(title))
-            yield Input(placeholder="+2d, fri, tomorrow 9am, Dec 3", id="snooze-input")
-            yield Static("until when? enter to snooze, esc to cancel", id="snooze-understood",
-                         markup=False)
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.read(event.value, final=False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.read(event.value, final=True):
-            self.dismiss(self.until)
-
-    def read(self, text: str, *, final: bool) -> bool:
-        """Show what `text` means; True when it is a time to snooze until."""
-        understood = self.query_one("#snooze-understood", Static)
-        now = self.app.clock()
-        self.until = None
-        if not text.strip() and not final:
-            understood.update("until when? enter to snooze, esc to cancel")
-            understood.remove_class("error")
-            return False
-        try:
-            until = parse_when(text, now, dayfirst=dayfirst_setting(self.app.store.settings()))
-        except DateError as exc:
-            understood.update(str(exc) if final else f"? e.g. {EXAMPLES}")
-            understood.set_class(final, "error")
-            return False
-        if until <= now:
-            understood.update(f"→ {describe(until, now=now)} has passed: pick a later time")
-            understood.set_class(final, "error")
-            return False
-        self.until = until
-        understood.update(f"→ {describe(until, now=now)}")
-        understood.remove_class("error")
-        return True
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

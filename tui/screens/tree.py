@@ -20,8 +20,8 @@ from store.changes import CONTACTS
 from store.records import Contact, Meeting
 from store.stats import Forest, held, referral_count, referral_forest, referrals_per_meeting
 from store.text import printable
-from tui.cli_stats import ratio
-from tui.contact import ContactScreen
+from store.numbers import ratio
+from tui.screens.contact import ContactScreen
 from tui.messages import DataChanged
 
 PAGE = 100  # contacts added to one level at a time

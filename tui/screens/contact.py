@@ -25,7 +25,7 @@ from store.records import Contact
 from store.stats import parse_iso
 from store.text import printable
 from store.validate import FORM_FIELDS
-from tui.edit import EditScreen
+from tui.modals.form import EditScreen
 from tui.messages import DataChanged
 
 SHOWN_FIELDS = [f for f in FORM_FIELDS if f not in ("name", "referred_by", "notes", "research",

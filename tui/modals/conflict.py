@@ -11,11 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.changes import ConflictError
 from store.text import printable
+from tui.modals.base import Modal
 
 
 def shown(value: object) -> str:
@@ -24,7 +24,7 @@ def shown(value: object) -> str:
     return printable("" if value is None else str(value)) or "(empty)"
 
 
-class ConflictScreen(ModalScreen[dict | None]):
+class ConflictScreen(Modal[dict | None]):
     """Returns {field: the user's value} for the fields where they keep theirs (empty:
     keep what is on disk everywhere, then saves the rest of their change), or None."""
 
@@ -38,11 +38,7 @@ class ConflictScreen(ModalScreen[dict | None]):
     ]
 
     DEFAULT_CSS = """
-    ConflictScreen { align: center middle; }
-    ConflictScreen > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 90%;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
+    ConflictScreen > Vertical { border: round $warning; }
     """
 
     def __init__(self, error: ConflictError) -> None:
@@ -78,6 +74,3 @@ class ConflictScreen(ModalScreen[dict | None]):
     def action_save(self) -> None:
         self.dismiss({c.field: c.mine
                       for c, mine in zip(self.error.conflicts, self.keep_mine) if mine})
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -20,11 +20,11 @@ from store.paths import default_db_path, demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui import cli_agenda, cli_doctor, cli_drafts, cli_io, cli_meet, cli_stats
-from tui.clikit import add_command, contact_json, db_option, open_store, print_json
+from tui.cli import agenda, doctor, drafts, meet, stats, transfer
+from tui.cli.kit import add_command, contact_json, db_option, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (cli_stats, cli_drafts, cli_meet, cli_io, cli_agenda, cli_doctor)
+FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
@@ -240,7 +240,3 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(printable(f"wrote {args.contacts} demo contacts to {path}"))
         return 0
     return open_app(store)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

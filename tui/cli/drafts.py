@@ -14,7 +14,7 @@ from store.errors import CoffeeError
 from store.lint import KINDS, lint
 from store.paths import default_db_path
 from store.text import printable
-from tui.clikit import add_command, open_store
+from tui.cli.kit import add_command, open_store
 
 
 def register(sub) -> None:

@@ -6,8 +6,10 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from tui.modals.base import Modal
 
 KEY_NAMES = {
     "question_mark": "?", "greater_than_sign": ">", "less_than_sign": "<", "slash": "/",
@@ -22,19 +24,13 @@ def _rank(active: ActiveBinding) -> int:
     return 2 if isinstance(active.node, App) else 1
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """A list of the keys; esc, q, ? or F1 closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close",
+    BINDINGS = [Binding("escape,q,question_mark,f1", "cancel", "Close", id="help.close",
                         tooltip="Back to the screen")]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 80; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; padding: 0 1; background: $surface;
-    }
-    """
+    DEFAULT_CSS = "HelpScreen > VerticalScroll { width: 80; }"
 
     def __init__(self, bindings: dict[str, ActiveBinding]) -> None:
         super().__init__()

@@ -315,7 +315,7 @@ class BoardScreen(Screen):
         self.select(contact_id)
 
     def action_quick_add(self) -> None:
-        from tui.quick_add import QuickAddScreen
+        from tui.modals.quick_add import QuickAddScreen
 
         stage = self.focused_column().stage
 
@@ -330,7 +330,7 @@ class BoardScreen(Screen):
         self.app.push_screen(QuickAddScreen(stage), chosen)
 
     def action_edit(self) -> None:
-        from tui.edit import EditScreen
+        from tui.modals.form import EditScreen
 
         contact = self.focused_contact()
         if contact is None:
@@ -370,7 +370,7 @@ class BoardScreen(Screen):
             self.select(min(shown))
 
     def action_open_contact(self) -> None:
-        from tui.contact import ContactScreen
+        from tui.screens.contact import ContactScreen
 
         contact = self.focused_contact()
         if contact is None:
@@ -378,12 +378,12 @@ class BoardScreen(Screen):
         self.app.push_screen(ContactScreen(contact.id), lambda _: self.select(contact.id))
 
     def action_referral_tree(self) -> None:
-        from tui.tree import TreeScreen
+        from tui.screens.tree import TreeScreen
 
         self.app.push_screen(TreeScreen(self.model.contacts.values()))
 
     def action_agenda(self) -> None:
-        from tui.agenda import AgendaScreen
+        from tui.screens.agenda import AgendaScreen
 
         def back(contact_id: int | None) -> None:
             if contact_id is not None:
@@ -392,19 +392,19 @@ class BoardScreen(Screen):
         self.app.push_screen(AgendaScreen(), back)
 
     def action_stats(self) -> None:
-        from tui.stats import StatsScreen
+        from tui.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
 
     def action_meeting(self) -> None:
-        from tui.meeting import open_meeting
+        from tui.screens.meeting import open_meeting
 
         contact = self.focused_contact()
         if contact is not None:
             open_meeting(self.app, contact)
 
     def action_draft(self) -> None:
-        from tui.draft import open_draft
+        from tui.screens.draft import open_draft
 
         contact = self.focused_contact()
         if contact is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
+from store.numbers import days, percent, ratio
 from store.text import printable
-from tui.clikit import add_command, open_store, print_json
+from tui.cli.kit import add_command, open_store, print_json
 
 
 def register(sub) -> None:
@@ -27,20 +28,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def days(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f} days"
-
-
-def ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 def stats_lines(stats: Stats) -> list[str]:
-    """The stats as plain text lines (also what the stats screen shows beside its chart)."""
+    """The stats as plain text lines, for `coffeechat stats`."""
     width = max(len(stage) for stage in stats.funnel)
     lines = ["funnel (contacts that reached each stage):"]
     lines += [f"  {stage:<{width}}  {count:>6}" for stage, count in stats.funnel.items()]

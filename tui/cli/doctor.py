@@ -14,7 +14,7 @@ from store.errors import CoffeeError
 from store.paths import default_db_path
 from store.storage import backup_folder
 from store.text import printable
-from tui.clikit import add_command
+from tui.cli.kit import add_command
 
 if TYPE_CHECKING:
     from store.doctor import Backup

@@ -8,7 +8,6 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from store.db import Store
@@ -16,6 +15,7 @@ from store.errors import CoffeeError
 from store.exporting import export, write_file
 from store.importing import import_file
 from store.text import printable
+from tui.modals.base import Modal
 
 IMPORT_CHOICES = [
     ("LinkedIn Connections.csv", "linkedin"),
@@ -39,7 +39,6 @@ HINT = "tab to move · enter runs · esc closes"
 class Outcome:
     lines: list[str]
     error: bool = False
-    changed: bool = False
 
 
 def run_import(store: Store, kind: str, path: str, dry_run: bool) -> Outcome:
@@ -47,8 +46,7 @@ def run_import(store: Store, kind: str, path: str, dry_run: bool) -> Outcome:
         report = import_file(store, kind, path, dry_run=dry_run)
     except CoffeeError as exc:
         return Outcome([str(exc)], error=True)
-    changed = not dry_run and bool(report.new or report.updated or report.removed)
-    return Outcome(report.lines(), changed=changed)
+    return Outcome(report.lines())
 
 
 def run_export(store: Store, kind: str, path: str) -> Outcome:
@@ -60,20 +58,16 @@ def run_export(store: Store, kind: str, path: str) -> Outcome:
     return Outcome([f"exported {'markdown --activity' if activity else kind} to {path}"])
 
 
-class TransferScreen(ModalScreen[bool]):
-    """Import or export one file; dismisses True when an import changed the database."""
+class TransferScreen(Modal[None]):
+    """Import or export one file; what an import wrote reaches the board as any write."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="transfer.close",
+        Binding("escape", "cancel", "Close", id="transfer.close",
                 tooltip="Close; what was imported stays imported"),
     ]
 
     DEFAULT_CSS = """
-    TransferScreen { align: center middle; }
-    TransferScreen > Vertical {
-        width: 84; max-width: 100%; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
+    TransferScreen > Vertical { width: 84; }
     TransferScreen #transfer-report { height: auto; max-height: 20; overflow-y: auto; }
     TransferScreen #transfer-report.-error { color: $error; text-style: bold; }
     """
@@ -81,7 +75,6 @@ class TransferScreen(ModalScreen[bool]):
     def __init__(self, direction: str) -> None:
         super().__init__()
         self.importing = direction == "import"
-        self.changed = False
 
     def compose(self) -> ComposeResult:
         choices = IMPORT_CHOICES if self.importing else EXPORT_CHOICES
@@ -113,12 +106,8 @@ class TransferScreen(ModalScreen[bool]):
         self.app.write(job, on_saved=self.show)
 
     def show(self, outcome: Outcome) -> None:
-        self.changed = self.changed or outcome.changed
         if not self.is_mounted:  # closed while the file was being read or written
             return
         report = self.query_one("#transfer-report", Static)
         report.set_class(outcome.error, "-error")
         report.update(printable("\n".join(outcome.lines), keep_newlines=True))
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)

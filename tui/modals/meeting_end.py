@@ -7,26 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from store.dates import describe
 from store.meetings import THANKS_TEXT, EndPlan
 from store.quickadd import QuickAdd
 from store.text import printable
+from tui.modals.base import Modal
 
 MAX_LINKABLE = 9
 
-MODAL_CSS = """
-{name} {{ align: center middle; }}
-{name} > VerticalScroll {{
-    width: 76; max-width: 100%; height: auto; max-height: 90%;
-    border: round $accent; background: $surface; padding: 0 1;
-}}
-"""
-
-
-class EndMeetingScreen(ModalScreen[EndPlan | None]):
+class EndMeetingScreen(Modal[EndPlan | None]):
     """The summary of what ending does; returns the plan (links as chosen) or None."""
 
     BINDINGS = [
@@ -41,8 +32,6 @@ class EndMeetingScreen(ModalScreen[EndPlan | None]):
             for n in range(1, MAX_LINKABLE + 1)
         ],
     ]
-
-    DEFAULT_CSS = MODAL_CSS.format(name="EndMeetingScreen")
 
     def __init__(self, plan: EndPlan) -> None:
         super().__init__()
@@ -105,21 +94,16 @@ class EndMeetingScreen(ModalScreen[EndPlan | None]):
     def action_confirm(self) -> None:
         self.dismiss(self.plan)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
-
-class NewContactScreen(ModalScreen[bool]):
+class NewContactScreen(Modal[bool]):
     """`coffeechat meet "New Person @ Company"` for someone not in the database yet."""
 
     BINDINGS = [
         Binding("enter,y", "answer(True)", "Add and meet", id="meeting-new.confirm",
                 tooltip="Add the contact and start the meeting"),
-        Binding("escape,n", "answer(False)", "Cancel", id="meeting-new.cancel",
+        Binding("escape,n", "cancel", "Cancel", id="meeting-new.cancel",
                 tooltip="Add nobody; back to the board"),
     ]
-
-    DEFAULT_CSS = MODAL_CSS.format(name="NewContactScreen")
 
     def __init__(self, person: QuickAdd) -> None:
         super().__init__()
@@ -142,3 +126,6 @@ class NewContactScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

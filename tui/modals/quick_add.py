@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from store.errors import InputError
 from store.quickadd import EXAMPLE, QuickAdd, parse_quick_add
+from tui.modals.base import Modal
 from widgets.safe_text import SafeInput
 
 
-class QuickAddScreen(ModalScreen[QuickAdd | None]):
+class QuickAddScreen(Modal[QuickAdd | None]):
     """Returns the parsed line, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="quick-add.cancel",
-                        tooltip="Close without adding")]
-
     DEFAULT_CSS = """
-    QuickAddScreen { align: center middle; }
-    QuickAddScreen > Vertical {
-        width: 76; max-width: 100%; height: auto;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
     QuickAddScreen #quick-add-error { color: $error; text-style: bold; }
     """
 
@@ -46,6 +37,3 @@ class QuickAddScreen(ModalScreen[QuickAdd | None]):
             self.query_one("#quick-add-error", Static).update(str(exc))
             return
         self.dismiss(parsed)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

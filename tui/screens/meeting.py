@@ -30,8 +30,8 @@ from store.meetings import (
 from store.quickadd import QuickAdd
 from store.records import Contact, Meeting
 from store.text import printable
-from tui.editor import edit_in_editor
-from tui.meeting_end import EndMeetingScreen, NewContactScreen
+from tui.external_editor import edit_in_editor
+from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
 from widgets.checklist import Checklist
 from widgets.safe_text import SafeTextArea
 

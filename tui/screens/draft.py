@@ -34,8 +34,8 @@ from store.questions import TAGS, bank_text, questions, replace_bank
 from store.records import Contact
 from store.storage import FILE_MODE, FOLDER_MODE
 from store.text import printable
-from tui.editor import edit_in_editor
-from tui.text_edit import TextEditScreen
+from tui.external_editor import edit_in_editor
+from tui.modals.template_editor import TextEditScreen
 from widgets.flagged_text import FlaggedTextArea
 
 COPIED = (

@@ -1,0 +1,1 @@
+"""The dialogs: small boxes over a screen, all built on modals.base.Modal."""

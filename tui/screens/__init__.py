@@ -1,0 +1,1 @@
+"""The app's full screens: the board and the screens it opens (one module each)."""
