@@ -10,6 +10,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -87,7 +88,11 @@ class CoffeeChatApp(App):
     def check_disk(self) -> None:
         """Another process wrote the file: read it on a thread; the store says what changed."""
         if self.store.changed_on_disk():
-            self.run_worker(self.store.refresh, thread=True, exclusive=True, group="disk")
+            self._read_disk()
+
+    @work(thread=True, exclusive=True, group="disk")
+    def _read_disk(self) -> None:
+        self.store.refresh()
 
     # -- writing off the UI thread ---------------------------------------------------------
 

@@ -11,10 +11,9 @@ import sys
 from typing import TYPE_CHECKING
 
 from store.errors import CoffeeError
-from store.paths import default_db_path
 from store.storage import backup_folder
 from store.text import printable
-from tui.cli.kit import add_command
+from tui.cli.kit import add_command, db_path
 
 if TYPE_CHECKING:
     from store.doctor import Backup
@@ -37,7 +36,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     # imported here: the checks read every store module, which other commands need not
     from store.doctor import check, good_backup, restore
 
-    path = (args.db or default_db_path()).expanduser()
+    path = db_path(args)
     checkup = check(path)
     for finding in checkup.findings:
         say(finding)

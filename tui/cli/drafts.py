@@ -12,9 +12,8 @@ from store.db import Store
 from store.drafts import prepare_draft
 from store.errors import CoffeeError
 from store.lint import KINDS, lint
-from store.paths import default_db_path
 from store.text import printable
-from tui.cli.kit import add_command, open_store
+from tui.cli.kit import add_command, db_path, open_store
 
 
 def register(sub) -> None:
@@ -72,5 +71,5 @@ def _read(name: str) -> tuple[str, str]:
 
 def _settings(args: argparse.Namespace) -> dict:
     """The job-ask phrases the user set, if there is a database; else the defaults."""
-    path = args.db or default_db_path()
+    path = db_path(args)
     return Store(path).settings() if path.exists() else {}

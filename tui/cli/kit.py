@@ -36,9 +36,14 @@ def add_command(sub, name: str, func: Callable[[argparse.Namespace], int], help:
     return parser
 
 
+def db_path(args: argparse.Namespace) -> Path:
+    """The database file a command works on: --db, else the default."""
+    return (args.db or default_db_path()).expanduser()
+
+
 def open_store(args: argparse.Namespace) -> Store:
     """The database, with one line on stderr the first time others can read it."""
-    store = Store(args.db or default_db_path())
+    store = Store(db_path(args))
     warning = permission_warning(store)
     if warning:
         print(printable(warning), file=sys.stderr)

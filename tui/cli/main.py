@@ -16,12 +16,12 @@ from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import CoffeeError
 from store.followups import move_contact
-from store.paths import default_db_path, demo_db_path
+from store.paths import demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
 from tui.cli import agenda, doctor, drafts, meet, stats, transfer
-from tui.cli.kit import add_command, contact_json, db_option, open_store, print_json
+from tui.cli.kit import add_command, contact_json, db_option, db_path, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
 FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor)
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # 20,000 contacts); the app turns it on once the first frame is shown, with
             # that heap frozen out of its way (CoffeeChatApp.on_ready).
             gc.disable()
-            return open_app(Store(args.db or default_db_path()))
+            return open_app(Store(db_path(args)))
         return args.func(args)
     except CoffeeError as exc:
         print(f"coffeechat: {printable(str(exc))}", file=sys.stderr)

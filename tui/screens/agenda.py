@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -92,10 +93,8 @@ class AgendaScreen(Screen[int | None]):
     def on_data_changed(self, _: DataChanged) -> None:
         self.reload()  # any record can change what is due
 
+    @work(thread=True, exclusive=True, group="agenda")
     def reload(self) -> None:
-        self.run_worker(self._read_items, thread=True, exclusive=True, group="agenda")
-
-    def _read_items(self) -> None:
         now = self.app.clock()
         sections = agenda(due_items(self.app.store, now), now, self.days)
         self.app.call_from_thread(self.show, sections, now)

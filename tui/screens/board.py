@@ -10,10 +10,9 @@ when first opened, so the board itself starts sooner.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from datetime import datetime
 
-from textual import events
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -228,11 +227,9 @@ class BoardScreen(Screen):
         elif touched := changes.contact_ids & self.model.contacts.keys():
             self.refresh_overdue(touched)
 
+    @work(thread=True, exclusive=True, group="reload")
     def reload(self) -> None:
         """Read every contact again (on a thread) and show them."""
-        self.run_worker(self._read_contacts, thread=True, exclusive=True, group="reload")
-
-    def _read_contacts(self) -> None:
         contacts = self.app.store.contacts(include_archived=True)
         overdue = overdue_contact_ids(self.app.store, self.app.clock())
         self.app.call_from_thread(self.load, contacts, overdue=overdue)
@@ -241,19 +238,22 @@ class BoardScreen(Screen):
         """Work out on a thread who has something overdue: their cards show `!`. After a
         change to a few contacts only their records are read (all of them take ~0.5 s
         at 20,000)."""
-        if only is not None and len(only) > OVERDUE_ONE_BY_ONE:
-            only = None
-        self.run_worker(partial(self._read_overdue, only), thread=True,
-                        exclusive=only is None, group="overdue")
-
-    def _read_overdue(self, only: set[int] | None) -> None:
-        store, now = self.app.store, self.app.clock()
-        if only is None:
-            overdue = overdue_contact_ids(store, now)
+        if only is None or len(only) > OVERDUE_ONE_BY_ONE:
+            self._overdue_of_everyone()
         else:
-            overdue = set(self.model.overdue) - only
-            for contact_id in only:
-                overdue |= overdue_contact_ids(store, now, contact_id)
+            self._overdue_of(only)
+
+    @work(thread=True, exclusive=True, group="overdue")
+    def _overdue_of_everyone(self) -> None:
+        overdue = overdue_contact_ids(self.app.store, self.app.clock())
+        self.app.call_from_thread(self.show_overdue, overdue)
+
+    @work(thread=True, group="overdue")
+    def _overdue_of(self, only: set[int]) -> None:
+        store, now = self.app.store, self.app.clock()
+        overdue = set(self.model.overdue) - only
+        for contact_id in only:
+            overdue |= overdue_contact_ids(store, now, contact_id)
         self.app.call_from_thread(self.show_overdue, overdue)
 
     def show_overdue(self, overdue: set[int]) -> None:
@@ -464,9 +464,9 @@ class BoardScreen(Screen):
         for key in held:
             self.app.post_message(key)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.apply_filter(event.value)
+    @on(Input.Changed, "#filter")
+    def on_filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filter(event.value)
 
     def apply_filter(self, value: str) -> None:
         if self.model.set_filter(value):
@@ -476,10 +476,7 @@ class BoardScreen(Screen):
             # screen puts both in the same frame.
             self.refresh()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.leave_filter()
-
+    @on(Input.Submitted, "#filter")
     def leave_filter(self) -> None:
         """Back to the cards: to a column that shows some, if the active one shows none."""
         self.set_focus(None)
