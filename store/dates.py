@@ -24,10 +24,10 @@ from dateutil import tz
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
+from store import settings as config
 from store.errors import InputError
 
 EXAMPLES = "2026-12-03 14:00, Dec 3 14:00, tomorrow 3pm, fri, next tue 10:00, +3d, in 2 weeks"
-DAYFIRST_SETTING = "dayfirst"
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DAY_NAMES = tuple(day[:3].capitalize() for day in WEEKDAYS)
@@ -184,8 +184,8 @@ def describe(dt: datetime, *, now: datetime | None = None, with_time: bool = Tru
 
 
 def dayfirst_setting(settings: dict) -> bool:
-    """Whether `3/12` means 3 December (a setting; month first by default)."""
-    return bool(settings.get(DAYFIRST_SETTING, False))
+    """Whether `3/12` means 3 December (the `dayfirst` setting; month first by default)."""
+    return config.get(settings, config.DAYFIRST)
 
 
 # -- keep-in-touch cadences -----------------------------------------------------------

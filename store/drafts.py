@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
 
+from store import settings as config
 from store.db import Store
 from store.errors import InputError, RefError
 from store.followups import (
@@ -57,8 +58,6 @@ SENT_INTERACTIONS: dict[str, str] = {
     "keep-in-touch": MESSAGE_SENT,
 }
 SENT_MOVES: dict[str, str] = {"target": "contacted", "met": "thanked"}
-
-SEEDED_SETTING = "templates_seeded"
 
 
 @dataclass
@@ -191,9 +190,9 @@ class Draft:
 def templates(store: Store) -> list[Template]:
     """Every template, the defaults written on first use."""
     with store.transaction():
-        if not store.settings().get(SEEDED_SETTING):
+        if not config.get(store, config.TEMPLATES_SEEDED):
             store.insert_many([replace(t) for t in DEFAULT_TEMPLATES])  # copies get the ids
-            store.set_setting(SEEDED_SETTING, True)
+            config.set_internal(store, config.TEMPLATES_SEEDED, True)
         return store.records(Template)
 
 
@@ -301,7 +300,7 @@ def draft_values(store: Store, contact: Contact) -> dict[str, str]:
         "how_we_know": contact.how_we_know,
         "referrer": referrer,
         "introduced": _join(introduced),
-        "my_name": str(store.settings().get("my_name", "")),
+        "my_name": config.get(store, config.MY_NAME),
         "meeting_date": _day(last.started_at) if last else "",
         "promise": promises[0] if promises else "",
         "resource": last.resources[0] if last and last.resources else "",

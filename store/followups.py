@@ -1,6 +1,6 @@
 """Follow-ups: what is due with whom, worked out from interactions, stages, meetings, promises.
 
-The rules (their numbers live in the settings record; these are the defaults):
+The rules (their numbers are settings, declared in store.settings; these are the defaults):
 
 - nudge: a contact in `contacted` with nothing logged for `nudge_after_days` (7) days and
   no meeting coming up; after `max_nudges` (2) nudges the next silence is "gone quiet";
@@ -23,6 +23,7 @@ from functools import partial
 from datetime import date, datetime, timedelta
 from typing import ClassVar
 
+from store import settings as config
 from store.dates import DateError, cadence
 from store.db import Store
 from store.errors import InputError, RefError
@@ -49,20 +50,16 @@ class AgendaMark(Record):
 
 @dataclass(frozen=True)
 class Rules:
-    """The follow-up rules' numbers; each can be set in the settings record."""
+    """The follow-up rules' numbers: the settings of the same names (store.settings)."""
 
-    nudge_after_days: int = 7
-    max_nudges: int = 2
-    thank_you_after_hours: int = 24
+    nudge_after_days: int = config.default(config.NUDGE_AFTER_DAYS)
+    max_nudges: int = config.default(config.MAX_NUDGES)
+    thank_you_after_hours: int = config.default(config.THANK_YOU_AFTER_HOURS)
 
     @classmethod
     def from_settings(cls, settings: dict) -> Rules:
-        values = {}
-        for f in fields(cls):
-            value = settings.get(f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                values[f.name] = value
-        return cls(**values)
+        """The rules from a settings record; a value missing or unusable there is the default."""
+        return cls(**{f.name: config.get(settings, f.name) for f in fields(cls)})
 
 
 @dataclass(frozen=True)

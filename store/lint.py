@@ -22,30 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Asking for a job, a referral into one, or pay.
-JOB_ASK_PHRASES: tuple[str, ...] = (
-    "job", "hiring", "hire me", "openings", "an opening", "any opening", "opening at",
-    "opening on your team", "vacancy", "vacancies",
-    "open position", "position available", "positions available", "any positions",
-    "a position at", "a position with", "a position on your team",
-    "open role", "roles available", "a role at", "a role on your team",
-    "apply for a position", "apply for the position", "apply for a role",
-    "apply for the role", "my application", "join your team", "join your company",
-    "work for your company", "refer me", "recommend me", "put in a good word",
-    "pass my resume", "pass my cv", "pass my résumé", "pass along my resume",
-    "pass along my cv", "forward my resume", "forward my cv", "my resume", "my résumé",
-    "my cv", "any opportunities", "opportunities for me", "an opportunity for me",
-    "interview me", "salary", "salaries", "how much do you make", "how much do you earn",
-    "what do you earn", "how much does it pay", "what does it pay", "pay range",
-    "pay scale", "compensation",
-)
-# Phrases that contain a job-ask phrase yet ask about the other person's work or advice.
-JOB_ASK_ALLOWED: tuple[str, ...] = (
-    "your job", "your first job", "your current job", "your last job", "your previous job",
-    "your old job", "your day job", "your dream job", "their job", "job title",
-    "job description", "refer me to anyone else", "refer me to someone else",
-    "refer me to others", "recommend me a", "recommend me any", "recommend me some",
-)
+from store import settings as config
+
+# The default job-ask and allowed phrases (the settings' defaults, declared in store.settings).
+JOB_ASK_PHRASES: tuple[str, ...] = config.default(config.JOB_ASK_PHRASES)
+JOB_ASK_ALLOWED: tuple[str, ...] = config.default(config.JOB_ASK_ALLOWED)
 
 # Word limits: outreach and nudges stay short, thank-yous may run a little longer.
 WORD_LIMITS: Mapping[str, int] = {
@@ -154,12 +135,7 @@ def is_job_ask(text: str, settings: Mapping | None = None) -> bool:
 
 def phrase_lists(settings: Mapping) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The job-ask phrases and the allowed phrases from the settings, else the defaults."""
-    phrases = settings.get("job_ask_phrases")
-    allowed = settings.get("job_ask_allowed")
-    return (
-        tuple(phrases) if isinstance(phrases, list) else JOB_ASK_PHRASES,
-        tuple(allowed) if isinstance(allowed, list) else JOB_ASK_ALLOWED,
-    )
+    return config.get(settings, config.JOB_ASK_PHRASES), config.get(settings, config.JOB_ASK_ALLOWED)
 
 
 def _place(text: str, offset: int) -> tuple[int, int]:

@@ -10,10 +10,11 @@ import os
 import stat
 from pathlib import Path
 
+from store import settings as config
 from store.db import Store
 from store.errors import CoffeeError
 
-WARNED_SETTING = "mode_warned"  # the mode last warned about, like "0644"
+WARNED_SETTING = config.MODE_WARNED  # the mode last warned about, like "0644"
 
 
 def file_mode(path: Path) -> int | None:
@@ -37,10 +38,10 @@ def permission_warning(store: Store) -> str | None:
     if not open_to_others(mode):
         return None
     seen = f"{mode:04o}"
-    if store.settings().get(WARNED_SETTING) == seen:
+    if config.get(store, WARNED_SETTING) == seen:
         return None
     try:
-        store.set_setting(WARNED_SETTING, seen)
+        config.set_internal(store, WARNED_SETTING, seen)
     except CoffeeError:
         pass  # a read-only file or folder: warn all the same
     if open_to_others(file_mode(store.path)):

@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from store import settings as config
 from store.db import Store
 from store.records import Record
 
 TAGS: tuple[str, ...] = ("director", "manager", "career change", "culture")
-SEEDED_SETTING = "questions_seeded"
 
 
 @dataclass
@@ -49,9 +49,9 @@ DEFAULT_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 def questions(store: Store) -> list[Question]:
     """The bank in order, the defaults written on first use."""
     with store.transaction():
-        if not store.settings().get(SEEDED_SETTING):
+        if not config.get(store, config.QUESTIONS_SEEDED):
             store.insert_many([Question(text=t, tags=list(tags)) for t, tags in DEFAULT_QUESTIONS])
-            store.set_setting(SEEDED_SETTING, True)
+            config.set_internal(store, config.QUESTIONS_SEEDED, True)
         return store.records(Question)
 
 

@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
+from store import settings as config
 from store.errors import InputError
 from store.records import STAGES, Contact, Interaction, Meeting
 
 REPLY_KIND = "reply received"
-GOAL_SETTING = "weekly_goal"
-DEFAULT_GOAL = 2
+GOAL_SETTING = config.WEEKLY_GOAL  # the name the stats screen and CLI import
 WEEKS = 12
 
 
@@ -179,25 +179,17 @@ def referrals_per_meeting(referrals: int, meetings_held: int) -> float | None:
 
 
 def weekly_goal(settings: Mapping) -> int:
-    """The meetings-a-week goal from the settings (default 2)."""
-    goal = settings.get(GOAL_SETTING, DEFAULT_GOAL)
-    if isinstance(goal, bool) or not isinstance(goal, int) or goal < 1:
-        raise InputError(
-            f"the setting {GOAL_SETTING} must be a whole number of meetings of at least 1, "
-            f"not {goal!r}: set it with `coffeechat stats --goal N`"
-        )
-    return goal
+    """The meetings-a-week goal from the settings (the default when not set); an unusable
+    value in the file is an InputError, not a goal quietly replaced."""
+    try:
+        return config.get(settings, GOAL_SETTING, strict=True)
+    except InputError as exc:
+        raise InputError(f"{exc}: set it with `coffeechat stats --goal N`") from None
 
 
 def check_goal(text: str) -> int:
     """A weekly goal as typed ("3"), or an InputError saying what is expected."""
-    try:
-        goal = int(text.strip())
-    except ValueError:
-        goal = 0
-    if goal < 1:
-        raise InputError(f"a weekly goal is a whole number of meetings of at least 1, not {text!r}")
-    return goal
+    return config.parse(GOAL_SETTING, text)
 
 
 # -- the referral tree ---------------------------------------------------------------
