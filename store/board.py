@@ -34,6 +34,12 @@ def _order_key(contact: Contact) -> tuple[str, int]:
     return (contact.stage_since, contact.id)
 
 
+def _shown(contact: Contact) -> tuple:
+    """What the board shows of a contact, finds it by, and orders it by."""
+    return (*(getattr(contact, name) for name in SEARCHED_FIELDS), contact.tags, contact.stage,
+            contact.stage_since, contact.archived)
+
+
 class BoardModel:
     """Every contact the board may show, and what it shows of them."""
 
@@ -58,9 +64,12 @@ class BoardModel:
     # -- changes ---------------------------------------------------------------------
 
     def put(self, contact: Contact) -> set[str]:
-        """Take a new or changed contact in; the stages whose columns change."""
+        """Take a new or changed contact in; the stages whose columns change (none when
+        nothing the board shows of it changed: the write of a move already shown)."""
         old = self.contacts.get(contact.id)
         self.contacts[contact.id] = contact
+        if old is not None and _shown(old) == _shown(contact):
+            return set()
         self._haystack.pop(contact.id, None)
         if old is not None and (old.stage, _order_key(old)) == (contact.stage, _order_key(contact)):
             return {contact.stage}

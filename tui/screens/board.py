@@ -215,9 +215,9 @@ class BoardScreen(Screen):
             return
         card = self.focused_card()
         stages = self.model.apply(changes)
-        for contact_id in changes.ids(CONTACTS):
-            self.cards.pop(contact_id, None)
         if stages:
+            for contact_id in changes.ids(CONTACTS):
+                self.cards.pop(contact_id, None)
             self.repaint(stages, select=card.contact_id if card else None)
         followed = self.model.contacts.get(card.contact_id) if card else None
         if followed is not None and followed.stage != self.active_stage:
