@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from store import settings
 from store.db import Store
 from store.drafts import prepare_draft
 from store.errors import CoffeeError
@@ -38,7 +39,7 @@ def register(sub) -> None:
 def cmd_draft(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.my_name is not None:
-        store.set_setting("my_name", args.my_name.strip())
+        settings.set(store, settings.MY_NAME, args.my_name)
     contact = store.resolve(args.ref)
     result = prepare_draft(store, contact.id, args.kind).draft()
     print(printable(result.text.rstrip("\n"), keep_newlines=True))

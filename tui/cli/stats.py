@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
+from store import settings
+from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
 from store.text import printable
 from tui.cli.kit import add_command, open_store, print_json
@@ -19,7 +20,7 @@ def register(sub) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     store = open_store(args)
     if args.goal is not None:
-        store.set_setting(GOAL_SETTING, check_goal(args.goal))
+        settings.set(store, settings.WEEKLY_GOAL, args.goal)
     stats = compute_stats(store)
     if args.json:
         print_json(stats.to_json())

@@ -13,7 +13,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from store.errors import CoffeeError
-from store.stats import GOAL_SETTING, Stats, check_goal, compute_stats
+from store import settings
+from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
 from tui.messages import DataChanged
 
@@ -144,10 +145,9 @@ class StatsScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         try:
-            goal = check_goal(event.value)
+            goal = settings.parse(settings.WEEKLY_GOAL, event.value)
         except CoffeeError as exc:
             self.query_one("#goal-error", Static).update(str(exc))
             return
         self.close_goal()
-        self.app.write(self.app.store.set_setting, GOAL_SETTING, goal,
-                       on_saved=lambda _: self.refresh_stats())
+        self.app.write(settings.set, self.app.store, settings.WEEKLY_GOAL, goal)  # → DataChanged
