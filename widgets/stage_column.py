@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -103,18 +101,6 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     active: reactive[bool] = reactive(False)
 
-    class Highlighted(Message):
-        """The cursor rests on another card."""
-
-        def __init__(self, column: StageColumn, card: Card | None) -> None:
-            super().__init__()
-            self.column = column
-            self.card = card
-
-        @property
-        def control(self) -> StageColumn:
-            return self.column
-
     def __init__(self, stage: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.stage = stage
@@ -152,7 +138,6 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             self.scroll_to_region(
                 Region(0, new * CARD_HEIGHT, 1, CARD_HEIGHT), animate=False, force=True
             )
-        self.post_message(self.Highlighted(self, self.highlighted))
 
     def watch_active(self, active: bool) -> None:
         self.set_class(active, "-active")
