@@ -18,7 +18,7 @@ from store.errors import StoreError
 from store.permissions import WARNED_SETTING, permission_warning
 from store.quickadd import parse_quick_add
 from store.records import Contact
-from tests.screen import screen_text
+from tests.screen import screen_text, wait_for_text
 from tui.app import make_app
 
 
@@ -113,7 +113,7 @@ async def test_the_app_warns_once_in_a_notification(store, db_path):
     app = make_app(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.flush_writes()
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, "Private data")
         assert "Private data" in screen_text(app)
         assert [n.message for n in app._notifications] == [
             f"warning: {db_path} could be read by other users (mode 0604); coffeechat made "
@@ -122,8 +122,8 @@ async def test_the_app_warns_once_in_a_notification(store, db_path):
     db_path.chmod(0o604)  # the same mode again: already said
     app = make_app(Store(db_path))
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        app.flush_writes()
-        await pilot.pause(0.2)
+        app.flush_writes()  # the check is done; its answer is queued for the app
+        await pilot.pause()  # and handled
         assert "Private data" not in screen_text(app) and not app._notifications
 
 
