@@ -18,7 +18,7 @@ import orjson
 
 from store.db import Store
 from store.errors import InputError
-from store.records import Contact, FollowUp, Meeting, check_stage
+from store.records import Contact, FollowUp, Meeting, check_stage, parse_iso
 
 FORMATS = ("csv", "json", "vcard", "ics", "markdown")
 # The CSV column holding when a contact first reached each stage.
@@ -77,11 +77,6 @@ def stage_dates(contact: Contact) -> dict[str, str]:
     return dates
 
 
-def _moment(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 # -- the formats -----------------------------------------------------------------------
@@ -154,7 +149,7 @@ def export_ics(store: Store, stage: str | None = None) -> str:
     calendar.add("prodid", "-//coffeechat//coffeechat//EN")
     calendar.add("version", "2.0")
     for meeting in store.records(Meeting):
-        start = _moment(meeting.started_at)
+        start = parse_iso(meeting.started_at)
         contact = people.get(meeting.contact_id)
         if meeting.ended_at is not None or start is None or contact is None:
             continue
@@ -183,7 +178,7 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         todo.add("summary", followup.text or followup.kind)
         todo.add("description", f"for {contact.name}")
         todo.add("status", "NEEDS-ACTION")
-        if due := _moment(followup.due):
+        if due := parse_iso(followup.due):
             todo.add("due", due.astimezone(UTC))
         calendar.add_component(todo)
     return calendar.to_ical().decode()
@@ -205,7 +200,7 @@ def _fenced(text: str) -> list[str]:
 
 
 def _when(text: str) -> str:
-    moment = _moment(text)
+    moment = parse_iso(text)
     return moment.strftime("%Y-%m-%d %H:%M") if moment else text
 
 
@@ -221,7 +216,7 @@ def _meeting_notes(store: Store, stage: str | None) -> str:
     lines = ["# Meetings", ""]
     meetings = [m for m in store.records(Meeting) if m.contact_id in people]
     for meeting in sorted(
-        meetings, key=lambda m: _moment(m.started_at) or datetime.min.replace(tzinfo=UTC)
+        meetings, key=lambda m: parse_iso(m.started_at) or datetime.min.replace(tzinfo=UTC)
     ):
         contact = everyone[meeting.contact_id]
         lines += [
@@ -258,7 +253,7 @@ def _promise(followup: FollowUp) -> str:
 
 def _activity_log(store: Store, stage: str | None) -> str:
     entries = [
-        (_moment(entry.get("at")), entry.get("at", ""), contact, entry.get("stage", ""))
+        (parse_iso(entry.get("at")), entry.get("at", ""), contact, entry.get("stage", ""))
         for contact in _chosen(store, stage)
         for entry in contact.stage_history
     ]

@@ -27,7 +27,9 @@ from store import settings as config
 from store.dates import DateError, cadence
 from store.db import Store
 from store.errors import InputError, RefError
-from store.records import Contact, FollowUp, Interaction, Meeting, Record, check_stage, stage_after
+from store.records import (
+    Contact, FollowUp, Interaction, Meeting, Record, check_stage, parse_iso, stage_after,
+)
 
 MESSAGE_SENT = "message sent"
 NUDGE_SENT = "nudge sent"
@@ -138,15 +140,6 @@ def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
 # -- what is due ---------------------------------------------------------------------------
 
 
-def _moment(text: str | None) -> datetime | None:
-    """A stored ISO time, or None when missing or unreadable (a bad value hides one item)."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:
@@ -177,7 +170,7 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
     nudges: dict[int, list[datetime]] = {}
     thanked: dict[int, datetime] = {}
     for interaction in records(Interaction):
-        cid, at = interaction.contact_id, _moment(interaction.at)
+        cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
             continue
         last_touch[cid] = _later(last_touch.get(cid), at)
@@ -189,7 +182,7 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
     items: list[DueItem] = []
     meeting_ahead: set[int] = set()
     for meeting in records(Meeting):
-        start = _moment(meeting.started_at)
+        start = parse_iso(meeting.started_at, aware=True)
         if meeting.ended_at or meeting.contact_id not in contacts or not start or start <= now:
             continue
         meeting_ahead.add(meeting.contact_id)
@@ -203,17 +196,17 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
             continue
         if followup.done_at:
             if followup.kind == THANKS_KIND:
-                thanked[cid] = _later(thanked.get(cid), _moment(followup.done_at))
+                thanked[cid] = _later(thanked.get(cid), parse_iso(followup.done_at, aware=True))
             continue
         if followup.kind == THANKS_KIND:
             thanks_open.add(cid)
-        due = _moment(followup.due)
+        due = parse_iso(followup.due, aware=True)
         if due is None:
             continue
         what = f"todo: {followup.text}" if followup.kind == "todo" else followup.text
         items.append(DueItem(contacts[cid], what or followup.kind,
-                             _later(due, _moment(followup.snoozed_until)),
-                             _moment(followup.created_at), f"followup:{followup.id}"))
+                             _later(due, parse_iso(followup.snoozed_until, aware=True)),
+                             parse_iso(followup.created_at, aware=True), f"followup:{followup.id}"))
 
     marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for contact in contacts.values():
@@ -224,7 +217,7 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
             if mark is None:
                 items.append(item)
             elif not mark.done_at:
-                due = _later(item.due, _moment(mark.snoozed_until))
+                due = _later(item.due, parse_iso(mark.snoozed_until, aware=True))
                 items.append(DueItem(item.contact, item.what, due, item.since, item.key))
     items.sort(key=lambda item: (item.due, item.contact.name.casefold(), item.key))
     return items
@@ -242,7 +235,7 @@ def _rule_items(
     """The nudge, thank-you and reconnect items the contact's stage and clocks call for."""
     if contact.stage not in ("contacted", "met") and not contact.keep_in_touch:
         return
-    entered = _moment(contact.stage_since)
+    entered = parse_iso(contact.stage_since, aware=True)
     touch = _later(interacted, entered)
     if touch is None:
         return

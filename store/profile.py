@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from store.db import Store
 from store.errors import CoffeeError
 from store.records import Contact, FollowUp, Interaction, Meeting
-from store.stats import StageSpan, parse_iso, stage_spans
+from store.records import parse_iso
+from store.stats import StageSpan, stage_spans
 
 
 @dataclass(frozen=True)

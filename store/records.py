@@ -7,6 +7,7 @@ silently written over (see Store.update)."""
 from __future__ import annotations
 
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import datetime
 from typing import ClassVar, Self
 
 from store.errors import InputError
@@ -20,6 +21,16 @@ def check_stage(stage: str) -> str:
     if name not in STAGES:
         raise InputError(f"unknown stage {stage!r}: use one of {', '.join(STAGES)}")
     return name
+
+
+def parse_iso(text: str | None, *, aware: bool = False) -> datetime | None:
+    """A stored ISO datetime, or None when missing or unreadable (with `aware`, also when
+    it has no time zone): a bad value in the file hides one item, never crashes."""
+    try:
+        moment = datetime.fromisoformat(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    return None if aware and moment is not None and moment.tzinfo is None else moment
 
 
 def stage_after(stage: str, delta: int) -> str:

@@ -29,7 +29,7 @@ from statistics import median
 
 from store import settings as config
 from store.errors import InputError
-from store.records import STAGES, Contact, Interaction, Meeting
+from store.records import STAGES, Contact, Interaction, Meeting, parse_iso
 
 REPLY_KIND = "reply received"
 GOAL_SETTING = config.WEEKLY_GOAL  # the name the stats screen and CLI import
@@ -84,12 +84,6 @@ def reply_rate(contacts: Iterable[Contact], interactions: Iterable[Interaction])
     return answered / contacted if contacted else None
 
 
-def parse_iso(text: str | None) -> datetime | None:
-    """A stored ISO datetime, or None when missing or unreadable."""
-    try:
-        return datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 def entered(contact: Contact, stage: str, after: datetime | None = None) -> datetime | None:

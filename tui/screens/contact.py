@@ -22,7 +22,7 @@ from store.dates import describe
 from store.errors import CoffeeError
 from store.profile import Event, Profile, profile
 from store.records import Contact
-from store.stats import parse_iso
+from store.records import parse_iso
 from store.text import printable
 from store.validate import FORM_FIELDS
 from tui.modals.form import EditScreen
