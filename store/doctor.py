@@ -26,19 +26,21 @@ from store.drafts import Template
 from store.errors import StoreError
 from store.followups import AgendaMark
 from store.importing import KEYS
+from store.merge import DistinctPair
 from store.permissions import file_mode, open_to_others
 from store.questions import Question
 from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record
 from store.storage import FILE_MODE, AtomicJSONStorage, backup_folder
 
 RECORD_TYPES: tuple[type[Record], ...] = (
-    Contact, Interaction, Meeting, FollowUp, Template, Question, AgendaMark,
+    Contact, Interaction, Meeting, FollowUp, Template, Question, AgendaMark, DistinctPair,
 )
 KNOWN_TABLES = {cls.TABLE for cls in RECORD_TYPES} | {META_TABLE, SETTINGS_TABLE}
 DUPLICATE_KEYS = tuple(zip(("LinkedIn URL", "email", "name and company"), KEYS, strict=True))
 # Records that name a contact, and the field that does.
 CONTACT_LINKS: tuple[tuple[type[Record], str], ...] = (
     (Interaction, "contact_id"), (Meeting, "contact_id"), (FollowUp, "contact_id"),
+    (DistinctPair, "first"), (DistinctPair, "second"),
 )
 
 
@@ -86,7 +88,7 @@ def check(path: Path) -> Checkup:
     findings += unknown_tables(data) + record_findings(data)
     contacts = _contacts(data)
     findings += referral_findings(contacts) + link_findings(data, contacts)
-    findings += duplicate_findings(contacts)
+    findings += duplicate_findings(contacts, _distinct(data))
     return Checkup(path, findings, data)
 
 
@@ -237,13 +239,23 @@ def link_findings(data: dict, contacts: dict[int, dict]) -> list[str]:
     return findings
 
 
-def duplicate_findings(contacts: dict[int, dict]) -> list[str]:
+def _distinct(data: dict) -> set[frozenset]:
+    """The pairs the user marked as two people (`coffeechat distinct`)."""
+    return {frozenset((doc.get("first"), doc.get("second")))
+            for doc in data.get(DistinctPair.TABLE, {}).values()}
+
+
+def duplicate_findings(contacts: dict[int, dict], distinct: set[frozenset] = frozenset()
+                       ) -> list[str]:
     """Contacts an import would take for the same person: same LinkedIn URL, else email,
-    else name and company (ignoring case and accents)."""
+    else name and company (ignoring case and accents); not a contact merged into another,
+    nor a pair marked distinct."""
     findings = []
     for label, key in DUPLICATE_KEYS:
         groups: dict[object, list[int]] = {}
         for contact_id, doc in contacts.items():
+            if doc.get("merged_into") is not None:
+                continue
             if not all(isinstance(doc.get(f, ""), str) for f in ("linkedin", "email", "name",
                                                                   "company")):
                 continue  # reported as a field of the wrong kind
@@ -253,7 +265,8 @@ def duplicate_findings(contacts: dict[int, dict]) -> list[str]:
         findings += [
             f"possible duplicates (same {label}): "
             + ", ".join(_label(i, contacts) for i in ids)
-            for ids in groups.values() if len(ids) > 1
+            for ids in groups.values()
+            if any(frozenset((a, b)) not in distinct for a in ids for b in ids if a < b)
         ]
     return findings
 

@@ -121,6 +121,7 @@ class Contact(Record):
     created_at: str = ""
     updated_at: str = ""
     archived: bool = False
+    merged_into: int | None = None  # kept archived after a merge into that contact
 
     @property
     def headline(self) -> str:

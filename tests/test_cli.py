@@ -35,7 +35,7 @@ def test_list_json_has_the_contract_fields(db_path):
     assert set(record) == {
         "id", "name", "role", "company", "industry", "email", "phone", "linkedin", "location",
         "how_we_know", "referred_by", "stage", "stage_history", "tags", "notes", "research",
-        "culture", "connected_on", "keep_in_touch", "created_at", "updated_at", "archived",
+        "culture", "connected_on", "keep_in_touch", "created_at", "updated_at", "archived", "merged_into",
     }
     assert record["stage_history"][0]["stage"] == "target"
     assert record["created_at"][-6] in "+-"  # an offset, not a naive time

@@ -7,13 +7,11 @@ One line per finding; exit 0 when healthy, 1 when something was found.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING
 
-from store.errors import CoffeeError
 from store.storage import backup_folder
 from store.text import printable
-from tui.cli.kit import add_command, db_path
+from tui.cli.kit import add_command, confirm, db_path
 
 if TYPE_CHECKING:
     from store.doctor import Backup
@@ -55,7 +53,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         say(f"the newest good backup is {describe(backup)}: coffeechat doctor --restore "
             "puts it back (the file is kept aside)")
         return 1
-    if not (args.yes or confirm(f"Restore {describe(backup)} over {path}? [y/N] ")):
+    if not (args.yes or confirm(f"Restore {describe(backup)} over {path}? [y/N] ",
+                                "--restore asks before replacing the file", "restore")):
         say("nothing was changed")
         return 1
     kept = restore(path, backup)
@@ -66,15 +65,6 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def describe(backup: Backup) -> str:
     return f"{backup.path} ({backup.contacts} contacts)"
-
-
-def confirm(question: str) -> bool:
-    """y/N on a terminal; without one (a pipe, a script) refuse: --yes says it instead."""
-    if not sys.stdin.isatty():
-        raise CoffeeError("--restore asks before replacing the file, and there is no "
-                          "terminal to ask: add --yes to restore anyway")
-    print(printable(question), end="", flush=True)
-    return sys.stdin.readline().strip().casefold() in ("y", "yes")
 
 
 def say(line: str) -> None:

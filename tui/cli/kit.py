@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from store.db import Store
+from store.errors import CoffeeError
 from store.paths import default_db_path
 from store.permissions import permission_warning
 from store.records import Contact
@@ -48,6 +49,21 @@ def open_store(args: argparse.Namespace) -> Store:
     if warning:
         print(printable(warning), file=sys.stderr)
     return store
+
+
+def ask(question: str, why: str, action: str) -> str:
+    """A line typed on the terminal; without one (a pipe, a script) refused, naming `why`
+    it asks and that --yes does the `action` instead."""
+    if not sys.stdin.isatty():
+        raise CoffeeError(f"{why}, and there is no terminal to ask: add --yes to {action} "
+                          "anyway")
+    print(printable(question), end="", flush=True)
+    return sys.stdin.readline().strip()
+
+
+def confirm(question: str, why: str, action: str) -> bool:
+    """y/N on a terminal (see ask)."""
+    return ask(question, why, action).casefold() in ("y", "yes")
 
 
 def print_json(value: object) -> None:

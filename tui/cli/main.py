@@ -16,15 +16,16 @@ from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import CoffeeError
 from store.followups import move_contact
+from store.merge import likely_duplicate
 from store.paths import demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui.cli import agenda, doctor, drafts, meet, stats, transfer
+from tui.cli import agenda, config, doctor, drafts, meet, stats, tidy, transfer
 from tui.cli.kit import add_command, contact_json, db_option, db_path, open_store, print_json
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor)
+FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
@@ -131,6 +132,11 @@ def cmd_add(args: argparse.Namespace) -> int:
                 tags=args.tag,
             )
         )
+        twin = likely_duplicate(store, contact.fields_doc(), not_id=contact.id)
+    if twin is not None:
+        print(printable(f"coffeechat: added all the same; it looks like {twin.name} "
+                        f"(#{twin.id}): coffeechat merge {twin.id} {contact.id} if it is"),
+              file=sys.stderr)
     print(contact.id)
     return 0
 
