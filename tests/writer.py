@@ -4,7 +4,7 @@
 
 prints "done NAME" once `add_contact` has returned (the write is on disk), then moves
 that contact to `contacted` and prints "moved NAME". Used by the lost-update test and by
-the crash campaign, which kills it at random moments.
+the crash campaign, which kills it at random moments (it forks `write_until_killed`).
 """
 
 from __future__ import annotations
@@ -18,15 +18,25 @@ from store.db import Store  # noqa: E402
 from store.records import Contact  # noqa: E402
 
 
-def main(db: str, prefix: str, count: int) -> None:
+def say_on_stdout(line: str) -> None:
+    print(line, flush=True)
+
+
+def main(db: str, prefix: str, count: int, say=say_on_stdout) -> None:
     store = Store(db, lock_timeout=60)
-    print("ready", flush=True)
+    say("ready")
     for n in range(count):
         name = f"{prefix} {n}"
         contact = store.add_contact(Contact(name=name, company="Crash Test"))
-        print(f"done {name}", flush=True)
+        say(f"done {name}")
         store.move(contact.id, "contacted")
-        print(f"moved {name}", flush=True)
+        say(f"moved {name}")
+
+
+def write_until_killed(db: str, prefix: str, count: int, conn) -> None:
+    """`main`, saying each line on a pipe: the crash campaign forks this from a process
+    that has already imported the store, instead of starting Python for every kill."""
+    main(db, prefix, count, say=lambda line: conn.send_bytes(line.encode()))
 
 
 if __name__ == "__main__":
