@@ -12,7 +12,7 @@ from store.db import Store
 from store.meetings import WRAP_UP_CUE, save_notes, start_meeting
 from store.quickadd import QuickAdd
 from store.records import Contact, FollowUp, Meeting
-from tests.screen import TIMEOUT, screen_text, wait_for_screen, wait_until
+from tests.screen import TIMEOUT, screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.screens.meeting import IDLE_SAVE_SECONDS, MeetingScreen
 from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
@@ -237,7 +237,7 @@ async def test_editor_round_trip_and_failures(store, alice, monkeypatch, tmp_pat
 
         monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
         await pilot.press("f9")
-        await pilot.pause()
+        await wait_for_text(pilot, "no-such-editor failed")  # a notification: a frame later
         assert "no-such-editor failed" in screen_text(app)
         assert screen.notes.text == "typed heretodo: call Ana\n"
         assert app.screen is screen
@@ -245,7 +245,7 @@ async def test_editor_round_trip_and_failures(store, alice, monkeypatch, tmp_pat
         monkeypatch.delenv("EDITOR")
         monkeypatch.delenv("VISUAL", raising=False)
         await pilot.press("f9")
-        await pilot.pause()
+        await wait_for_text(pilot, "set $EDITOR")
         assert "set $EDITOR" in screen_text(app)
 
 
@@ -256,7 +256,7 @@ async def test_editor_when_the_terminal_cannot_be_suspended(store, alice, monkey
         screen = await open_from_card(app, pilot)
         monkeypatch.setenv("EDITOR", "true")
         await pilot.press("f9")
-        await pilot.pause()
+        await wait_for_text(pilot, "cannot open true here")
         assert "cannot open true here" in screen_text(app)
         assert app.screen is screen
 
