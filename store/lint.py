@@ -1,15 +1,20 @@
 """The checks a draft goes through before it is sent: no job ask, brief, the basics,
-no placeholder left unfilled.
+no placeholder left unfilled, and for outreach the six points of a short email.
 
-An informational interview asks for advice and a little time, never for a job. The
-job-ask phrases are a setting (`job_ask_phrases`); phrases that contain one of them but
-are fine ("your job", "job title") are another (`job_ask_allowed`). A phrase matches
-case-insensitively on word boundaries, with any run of spaces or line breaks between its
-words and an optional plural "s" at the end ("opening" also finds "openings").
+An informational interview asks for advice and a little time, never for a job. A job ask
+is found two ways. The built-in rules (JOB_ASK_RULES) are patterns about asking for a role,
+a referral into one, an interview or pay: "are you hiring", "any openings", "keep me in
+mind if a role opens up", "introduce me to the recruiter", "how much do analysts make".
+Asking about the person and their work is not an ask: "your job", "a typical job",
+"how does hiring work", "refer me to someone in data" (a referral to *people* is the
+method's own ask). A negation earlier in the same clause ("I'm not looking for a job")
+clears a match. On top of the rules, the `job_ask_phrases` setting adds phrases that
+always count, and `job_ask_allowed` lists phrases that clear whatever lies inside them
+("your job", "job title"). A phrase matches case-insensitively on word boundaries, with
+any run of spaces or line breaks between its words and an optional plural "s".
 
-"position" and "role" alone are not job asks: "your position on remote work" and "I
-enjoyed hearing about your role" are what an informational interview is about. Only
-their job forms are listed ("open position", "a role on your team").
+The rules are measured on a labelled corpus (tests/fixtures/job_ask_corpus.tsv); the
+suite prints their recall and false-positive rate.
 
 Every finding has a place (0-based row and column, start and end) so the app can
 highlight it and the CLI can print its line.
@@ -114,18 +119,123 @@ def _spans(pattern: re.Pattern | None, text: str) -> list[tuple[int, int]]:
     return [] if pattern is None else [m.span() for m in pattern.finditer(text)]
 
 
+def _rule(pattern: str) -> re.Pattern:
+    """A rule written with single spaces between words: any run of spaces or line breaks
+    matches there; case is ignored."""
+    return re.compile(pattern.replace(" ", r"\s+"), re.IGNORECASE)
+
+
+# What a job is called, singular or plural.
+_JOB = r"(?:jobs?|roles?|positions?|openings?|internships?|apprenticeships?|vacanc(?:y|ies)" \
+       r"|opportunit(?:y|ies)|placements?|headcount)"
+# Who decides on hiring: sending someone there is a referral into a job.
+_GATEKEEPER = r"(?:recruit(?:er|ers|ing|ment)|hiring manager|hiring managers|hiring committee" \
+              r"|hr|human resources|talent (?:acquisition|team|partner|partners))"
+_WORDS = r"(?: [\w'’.-]+)"
+
+# Asking for a role, a referral into one, an interview or pay, as patterns.
+JOB_ASK_RULES: tuple[re.Pattern, ...] = tuple(_rule(p) for p in (
+    # someone is hiring: "are you hiring", "is Stripe looking for engineers"
+    r"\b(?:are|is|was|were)" + _WORDS + r"{0,4}? (?:still )?(?:hiring|recruiting"
+    r"|looking (?:for|to hire)|taking on|bringing on)\b(?! (?:managers?|process|committee"
+    r"|landscape|market|freeze|bar|practices|decisions|work)\b)",
+    # I want one: "looking for a new role", "help me get a job", "hoping to find work"
+    r"\b(?:looking|searching|hunting) for (?:an? |any |some )?(?:[\w-]+ )?"
+    r"(?:" + _JOB + r"|work)\b",
+    r"\b(?:get|find|land|secure) (?:me )?(?:an? |some )(?:[\w-]+ )?" + _JOB + r"\b",
+    r"\b(?:find|get) work\b",
+    # there might be one: "any openings", "any chance of an internship", "an open role"
+    r"\b(?:any|open|available) (?:[\w-]+ )?" + _JOB + r"\b",
+    r"\b(?:chance|possibility|hope) of" + _WORDS + r"{0,2}? " + _JOB + r"\b",
+    r"\b" + _JOB + r" available\b",
+    r"\b(?:" + _JOB + r"|anything|something|spot|spots|seat) (?:opens?|comes?) up\b",
+    # one for me: "a role for me", "room on your team for someone like me"
+    r"\b(?:" + _JOB + r"|room|spot|place)" + _WORDS + r"{0,4}? (?:for (?:me|someone like me"
+    r"|someone with my)|(?:that )?(?:would |might )?suit me)\b",
+    r"\b(?:an?) (?:[\w-]+ )?" + _JOB + r"(?= (?:at|on|with|in)\b)",
+    r"\b(?:are|is) there (?:any |an? |some )?(?:[\w-]+ )?" + _JOB
+    + r"\b(?! (?:title|description|market|model)s?\b)",
+    r"\b" + _JOB + r" (?:that )?i (?:could|can|might|should) (?:apply|fill|get)\b",
+    r"\b(?:do|does) (?:you|they|[\w'’-]+|your [\w-]+) (?:offer|have|run) (?:any )?"
+    r"(?:[\w-]+ )?(?:internships|apprenticeships|jobs|openings|vacancies|positions|roles)\b",
+    # let me in: "could I join your company", "I'd love to work for Acme"
+    r"\b(?:could|can|may|might) i (?:be part of|join|work (?:for|at|with|on)|apply)\b",
+    r"\b(?:love|like|want|hope|hoping|keen|eager|dream|wish) to (?:work|intern)"
+    r" (?:for|at|with)\b",
+    r"\bhelp me apply\b",
+    r"\bhir(?:e|ing) (?:[\w-]+ ){0,4}?(?:like )?me\b",
+    r"\bget hired\b",
+    r"\b(?:need|want) (?:another|an? (?:extra|additional|new)) [\w-]+ on (?:your|the) team\b",
+    r"\bbudget for (?:a |another )?(?:new )?(?:hire|role|position|headcount)\b",
+    # a referral into a job: "refer me for the role", "introduce me to the recruiter"
+    r"\brefer(?:ring)? me\b(?! to (?!(?:the |your |an? )?(?:open|job|role|position|"
+    + _GATEKEEPER[3:-1] + r")))",
+    r"\b(?:my|an?|employee|internal) referral\b",
+    r"\brecommend me\b(?! (?:an?|any|some|to read|something|books?)\b)",
+    r"\b(?:introduce|connect|put|send|pass|forward|share|let|mention)\b" + _WORDS
+    + r"{0,6}? (?:the |your |a )?" + _GATEKEEPER + r"\b",
+    # an interview: "interview me", "get me an interview"
+    r"\b(?:get|set up|arrange|land|line up) (?:me )?an? interview\b",
+    r"\ban? interview for me\b",
+    # pay: "how much do analysts make", "what does it pay", "is the pay good"
+    r"\bhow much (?:[\w-]+ )?(?:do|does|did|would|will|can|could)" + _WORDS
+    + r"{0,4}? (?:make|earn|pay|offer)\b(?! (?:of|attention)\b)",
+    r"\bwhat (?:do|does|did|would|will)" + _WORDS + r"{0,3}? (?:earn|pay|make)\b(?! (?:of|attention)\b)",
+    r"\b(?:is|was|how is|how's) the pay\b",
+    r"\bbonus(?:es)?\b",
+))
+
+# A negation earlier in the clause clears a match ("I'm not looking for a job"), except
+# the polite ones ("if you don't mind").
+_NEGATION = re.compile(r"(?:\b(?:not|never|no)\b|n['’]t\b)(?! (?:mind|hesitate|sure)\b)",
+                       re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;:!?\n]|\bbut\b", re.IGNORECASE)
+
+
+def _negated(text: str, start: int) -> bool:
+    """True when the clause holding `start` says "not" (or never, no, n't) before it."""
+    clause_start = 0
+    for match in _CLAUSE_END.finditer(text, 0, start):
+        clause_start = match.end()
+    return bool(_NEGATION.search(text, clause_start, start))
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans as one, in order."""
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return [(start, end) for start, end in out]
+
+
 def job_ask_spans(
     text: str,
     phrases: Iterable[str] = JOB_ASK_PHRASES,
     allowed: Iterable[str] = JOB_ASK_ALLOWED,
 ) -> list[tuple[int, int]]:
-    """Character spans of the job asks in `text`, minus those inside an allowed phrase."""
+    """Character spans of the job asks in `text`: the rules' matches and the phrases',
+    minus those a negation clears or an allowed phrase holds, overlaps merged."""
+    found = _spans(_phrase_pattern(tuple(phrases)), text)
+    for rule in JOB_ASK_RULES:
+        found.extend(_trimmed(text, m.span()) for m in rule.finditer(text))
     fine = _spans(_phrase_pattern(tuple(allowed)), text)
-    return [
-        (start, end)
-        for start, end in _spans(_phrase_pattern(tuple(phrases)), text)
-        if not any(a <= start and end <= b for a, b in fine)
-    ]
+    return _merged(
+        (start, end) for start, end in found
+        if not _negated(text, start) and not any(a <= start and end <= b for a, b in fine)
+    )
+
+
+def _trimmed(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """A span without the spaces a rule took in at its ends."""
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def is_job_ask(text: str, settings: Mapping | None = None) -> bool:

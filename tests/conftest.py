@@ -50,3 +50,10 @@ def db_path(tmp_path):
 @pytest.fixture
 def store(db_path, clock) -> Store:
     return Store(db_path, clock=clock)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The job-ask corpus figures under every run (workers' prints are not shown)."""
+    from tests.job_ask_corpus import measure
+
+    terminalreporter.write_line(measure().line())

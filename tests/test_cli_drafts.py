@@ -62,7 +62,7 @@ def test_lint_exits_1_on_a_job_ask_and_prints_each_line(tmp_path, db_path):
     done = run("lint", str(note), "--db", str(db_path))
     assert done.returncode == 1
     assert done.stdout.splitlines() == [
-        f'{note}:3:17: job ask: "hiring" reads as asking for a job',
+        f'{note}:3:9: job ask: "Are you hiring" reads as asking for a job',
         f'{note}:4:11: job ask: "pass my CV" reads as asking for a job',
         f"{note}: basics: seems to be missing: how you know them, why them, a small time ask",
     ]
@@ -80,10 +80,10 @@ def test_lint_advice_alone_exits_0(tmp_path):
 
 def test_lint_uses_the_phrases_setting(tmp_path, db_path):
     Store(db_path).set_setting("job_ask_phrases", ["internship"])
-    text = "I'm Jo; we met at PyCon. I admire your work. Coffee? Any internships? Hiring?"
+    text = "I'm Jo; we met at PyCon. I admire your work. Coffee? Internships? Hiring?"
     done = run("lint", "-", "--db", str(db_path), stdin=text)
     assert done.returncode == 1
-    assert done.stdout == '<stdin>:1:58: job ask: "internships" reads as asking for a job\n'
+    assert done.stdout == '<stdin>:1:54: job ask: "Internships" reads as asking for a job\n'
     clean = run("lint", "-", stdin="I'm Jo; we met at PyCon. I admire your work. Coffee?")
     assert (clean.returncode, clean.stdout) == (0, "")
 

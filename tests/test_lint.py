@@ -14,25 +14,25 @@ from store.lint import (
 )
 
 JOB_ASKS = [
-    ("are you hiring?", "hiring"),
-    ("Is your team Hiring right now?", "Hiring"),
-    ("Do you know of any job openings?", "job"),
-    ("I'm looking for a job in fintech.", "job"),
-    ("Are there any jobs at Acme?", "jobs"),
-    ("Are there openings on your team?", "openings"),
+    ("are you hiring?", "are you hiring"),
+    ("Is your team Hiring right now?", "Is your team Hiring"),
+    ("Do you know of any job openings?", "any job openings"),
+    ("I'm looking for a job in fintech.", "looking for a job"),
+    ("Are there any jobs at Acme?", "Are there any jobs"),
+    ("Are there openings on your team?", "Are there openings"),
     ("I saw there is an opening in data.", "an opening"),
-    ("Do you have any open positions?", "open positions"),
-    ("Is there a position available for a junior analyst?", "position available"),
-    ("I'd love a position at Acme.", "a position at"),
-    ("Any open roles coming up?", "open roles"),
+    ("Do you have any open positions?", "Do you have any open positions"),
+    ("Is there a position available for a junior analyst?", "Is there a position available"),
+    ("I'd love a position at Acme.", "a position"),
+    ("Any open roles coming up?", "Any open roles"),
     ("Could you hire me?", "hire me"),
-    ("Would you refer me for the analyst opening?", "refer me"),
+    ("Would you refer me for the analyst opening?", "refer me for"),
     ("Could you recommend me to your manager?", "recommend me"),
-    ("Could you pass my resume to HR?", "pass my resume"),
+    ("Could you pass my resume to HR?", "pass my resume to HR"),
     ("Could you pass my CV along?", "pass my CV"),
     ("Would you forward my résumé?", "my résumé"),
     ("I attached my resume.", "my resume"),
-    ("Are there any opportunities for me at Acme?", "any opportunities"),
+    ("Are there any opportunities for me at Acme?", "Are there any opportunities for me"),
     ("How much do you make?", "How much do you make"),
     ("What's the salary range there?", "salary"),
     ("What does it pay?", "What does it pay"),
@@ -96,19 +96,39 @@ def test_positions_are_row_and_column():
     text = "Hi Ana,\n\nThanks. Are you hiring? Any openings?\n"
     asks = [f for f in lint(text).findings if f.check == "job ask"]
     assert [(f.line, f.start, f.end) for f in asks] == [
-        (3, (2, 16), (2, 22)),
+        (3, (2, 8), (2, 22)),
         (3, (2, 24), (2, 36)),
     ]
     row, col = asks[0].start
-    assert text.splitlines()[row][col : asks[0].end[1]] == "hiring"
+    assert text.splitlines()[row][col : asks[0].end[1]] == "Are you hiring"
 
 
-def test_phrases_are_a_setting():
+def test_phrases_add_to_the_rules_and_allowed_phrases_clear_them():
     settings = {"job_ask_phrases": ["internship"], "job_ask_allowed": []}
-    assert is_job_ask("Any internships this summer?", settings)
-    assert not is_job_ask("Are you hiring?", settings)
-    assert is_job_ask("What do you love about your job?", {"job_ask_allowed": []})
-    assert not is_job_ask("Are you hiring?", {"job_ask_phrases": []})
+    assert is_job_ask("Internships this summer?", settings)
+    assert not is_job_ask("Internships this summer?")
+    assert is_job_ask("Are you hiring?", {"job_ask_phrases": []})  # the rules stay
+    assert not is_job_ask("Are you hiring?", {"job_ask_allowed": ["are you hiring"]})
+    assert is_job_ask("What do you love about your job?",
+                      {"job_ask_phrases": ["job"], "job_ask_allowed": []})
+    assert not is_job_ask("What do you love about your job?",
+                          {"job_ask_phrases": ["job"], "job_ask_allowed": ["your job"]})
+
+
+def test_the_issue_examples():
+    for ask in ("Any chance of an internship?", "Is there any open headcount?",
+                "Is Stripe looking for engineers?", "introduce me to the recruiter",
+                "keep me in mind if a role opens up"):
+        assert is_job_ask(ask), ask
+    for fine in ("Could you refer me to someone in data?", "How does hiring work on your team?",
+                 "What does a typical job look like?"):
+        assert not is_job_ask(fine), fine
+
+
+def test_a_negation_in_the_clause_clears_an_ask_but_not_the_next_clause():
+    assert not is_job_ask("I'm not looking for a job, just your advice.")
+    assert is_job_ask("I'm not in a rush. Are you hiring?")
+    assert is_job_ask("If you don't mind, could you refer me?")
 
 
 def test_default_phrases_are_all_flagged_on_their_own():

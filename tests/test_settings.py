@@ -166,7 +166,7 @@ def test_describe_lists_the_user_settings_in_order(store):
     day = config.entry(store, config.DAYFIRST)
     assert (day.value_text, day.default_text, day.is_default) == ("no", "no", True)
     phrases = config.entry({}, config.JOB_ASK_PHRASES)
-    assert phrases.value_text.startswith("job, hiring, hire me, ")
+    assert phrases.value_text.startswith("hire me, hiring me, refer me for, ")
 
 
 def test_internal_bookkeeping_is_kept_but_never_listed(store):
