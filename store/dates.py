@@ -26,6 +26,7 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
 
 from store import settings as config
 from store.errors import InputError
+from store.schema import YEARS
 
 EXAMPLES = "2026-12-03 14:00, Dec 3 14:00, tomorrow 3pm, fri, next tue 10:00, +3d, in 2 weeks"
 
@@ -64,6 +65,9 @@ def parse_when(text: str, now: datetime, *, dayfirst: bool = False) -> datetime:
         )
     except (ValueError, OverflowError) as exc:  # out-of-range parts: a 31 Feb, year 99999
         raise DateError(f"cannot read {typed!r} as a date: {_reason(exc)}") from None
+    if when.year not in YEARS:  # the file keeps no other years (store.schema)
+        raise DateError(f"{typed!r} is in the year {when.year}: use a date from "
+                        f"{YEARS[0]} to {YEARS[-1]}")
     return tz.resolve_imaginary(when)
 
 

@@ -7,8 +7,8 @@ once, atomically. Nothing here knows about Textual.
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,14 +23,20 @@ from tinydb import TinyDB
 
 from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConflict
 from store.errors import InputError, RefError, StoreError
+from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_path, write_private
 from store.records import Contact, Record, check_stage, defaults, stage_after
-from store.storage import FILE_MODE, FOLDER_MODE, AtomicJSONStorage, bad_file, gc_paused
+from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
+from store.storage import AtomicJSONStorage, bad_file, gc_paused
 from store.text import clean
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
 SETTINGS_TABLE = "settings"
 LOCK_TIMEOUT = 10.0
+# Room beside the file for NAME.lock, .NAME.XXXXXXXX.tmp and NAME.corrupt-YYYYMMDD-HHMMSS
+# within the 255 bytes a file name may have.
+MAX_NAME_BYTES = 200
+SHOWN_INVALID = 3  # bad records a refusal names; doctor lists them all
 
 R = TypeVar("R", bound=Record)
 
@@ -67,7 +73,7 @@ class Store:
         clock: Callable[[], datetime] = local_now,
         lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
-        self.path = Path(path).expanduser()
+        self.path = real_path(path)  # every path to one file: one lock, one file written
         self.clock = clock
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
@@ -76,54 +82,104 @@ class Store:
         self._everything = False
         self._listeners: list[Callable[[Changes], None]] = []
         self._recording = threading.local()
-        self._prepare_folder()
+        self.invalid: list[Invalid] = []  # records that fit no kind: the file is read-only
+        self._hidden: dict[str, set[str]] = {}  # {table: their ids}, left out of every read
+        self._check_path()
+        private_folder(self.path.parent)
         self._db = TinyDB(self.path, storage=AtomicJSONStorage, today=lambda: clock().date())
         self._storage: AtomicJSONStorage = self._db.storage
         self._storage.on_reload = self._reloaded
-        self._file_lock = FileLock(
-            f"{self.path}.lock", timeout=lock_timeout, mode=FILE_MODE, is_singleton=False
-        )
+        lock = f"{self.path}.lock"
+        self._check_lock(lock)
+        self._file_lock = FileLock(lock, timeout=lock_timeout, mode=FILE_MODE, is_singleton=False)
         self._open()
 
     # -- opening ---------------------------------------------------------------------
 
-    def _prepare_folder(self) -> None:
-        folder = self.path.parent
-        if folder.exists():
-            return
+    def _check_path(self) -> None:
+        """The database is a regular file, or nothing yet: anything else is refused at
+        once (a FIFO would hang the read, /dev/zero would fill the memory)."""
+        size = len(os.fsencode(self.path.name))
+        if size > MAX_NAME_BYTES:
+            raise StoreError(f"{self.path}: the file name is {size} bytes long; coffeechat "
+                             f"keeps files beside it named after it — use a name of at most "
+                             f"{MAX_NAME_BYTES} bytes")
         try:
-            folder.mkdir(parents=True, mode=FOLDER_MODE)
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return
         except OSError as exc:
-            raise StoreError(f"{folder}: cannot create the folder ({exc.strerror})") from exc
+            raise bad_file(self.path, f"cannot be looked at ({exc.strerror})") from exc
+        if kind_of(st) != "a regular file":
+            raise bad_file(self.path, f"is {kind_of(st)}, not a database file")
+
+    def _check_lock(self, lock: str) -> None:
+        """Create the lock file if need be and see that it is one: what fails here is said
+        as it is (a lock that is taken is said by _acquire)."""
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, FILE_MODE)
+        except OSError as exc:
+            reason = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+            raise StoreError(f"{lock}: cannot open the lock file ({reason}); the database "
+                             "was not touched") from exc
+        try:
+            what = kind_of(os.fstat(fd))
+        finally:
+            os.close(fd)
+        if what != "a regular file":
+            raise StoreError(f"{lock}: is {what}, not a lock file; move it away — the "
+                             "database was not touched")
 
     def _open(self) -> None:
-        if self.path.is_dir():
-            raise bad_file(self.path, "is a folder, not a database file")
         with self.transaction():
             self._storage.remove_stray_temp_files()
             data = self._storage.read()
             if data is None:
                 self._storage.write({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
                 return
-            version = self.schema_version(data)
+            try:
+                version = self.schema_version(data)
+            except StoreError as exc:
+                raise bad_file(self.path, str(exc)) from None
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: written by a newer coffeechat (schema {version}, this one "
                     f"reads up to {SCHEMA_VERSION}); upgrade coffeechat — the file was not touched"
                 )
-            if version < SCHEMA_VERSION:
+            self._check_records(data)
+            if version < SCHEMA_VERSION and not self.invalid:
                 self._migrate(data, version)
 
     @staticmethod
     def schema_version(data: dict) -> int:
-        meta = data.get(META_TABLE, {}).get("1", {})
-        version = meta.get("schema", 0)
-        return version if isinstance(version, int) else 0
+        """The file's schema version (0 before it was versioned); a StoreError saying so
+        when its meta table holds something else."""
+        try:
+            return schema_of(data)
+        except ValueError as exc:
+            raise StoreError(str(exc)) from None
+
+    def _check_records(self, data: dict) -> None:
+        """Every record against its kind: those that do not fit are left out of every read,
+        and while there are any, nothing is written."""
+        self.invalid = list(invalid_records(data))
+        self._hidden = {}
+        for invalid in self.invalid:
+            self._hidden.setdefault(invalid.table, set()).add(invalid.key)
+
+    def read_only_error(self) -> StoreError:
+        """Why nothing can be written: the records that fit no kind, the first named."""
+        shown = "; ".join(map(str, self.invalid[:SHOWN_INVALID]))
+        more = len(self.invalid) - SHOWN_INVALID
+        count = len(self.invalid)
+        return StoreError(
+            f"{self.path}: read-only until {count} bad record{'s are' if count > 1 else ' is'} "
+            f"fixed ({shown}{f'; and {more} more' if more > 0 else ''}); nothing was saved — "
+            "coffeechat doctor lists them")
 
     def _migrate(self, data: dict, version: int) -> None:
         copy = self.path.with_name(f"{self.path.name}.schema-{version}.bak")
-        shutil.copyfile(self.path, copy)
-        os.chmod(copy, FILE_MODE)
+        write_private(copy, read_chunks(self.path))
         migrate(data, version)
         self._storage.write(data)
 
@@ -141,7 +197,8 @@ class Store:
                 listener(changes)
 
     def _reloaded(self, log: list[Change] | None) -> None:
-        """The storage read a file another process wrote: say what differs."""
+        """The storage read a file another process wrote: check it, say what differs."""
+        self._check_records(self._storage.read() or {})
         self._publish(Changes.of(log, external=True) if log is not None
                       else Changes(external=True, everything=True))
 
@@ -195,8 +252,9 @@ class Store:
             self._file_lock.acquire()
         except Timeout as exc:
             raise StoreError(
-                f"{self.path}: locked by another coffeechat for over {self._lock_timeout:g} s; "
-                f"close it, or delete {self.path}.lock if none is running — the file was not touched"
+                f"{self.path}: locked by another coffeechat for over {self._lock_timeout:g} s "
+                "(a command or the app writing); try again when it is done — the file was "
+                "not touched"
             ) from exc
         except OSError as exc:
             raise StoreError(
@@ -225,8 +283,11 @@ class Store:
     # -- generic records -------------------------------------------------------------
 
     def _raw(self, table: str) -> dict:
+        """The table's documents, without those that fit no kind (see `invalid`)."""
         with self._thread_lock:
-            return (self._storage.read() or {}).get(table, {})
+            docs = (self._storage.read() or {}).get(table, {})
+            hidden = self._hidden.get(table)
+            return {k: v for k, v in docs.items() if k not in hidden} if hidden else docs
 
     def _docs(self, table: str) -> list[tuple[int, dict]]:
         """The table's documents in id order (the file sorts its keys as text)."""
@@ -260,6 +321,11 @@ class Store:
     # storage's state in place (written once at the end) and log the change.
 
     def _put(self, table: str, record_id: int, doc: dict) -> None:
+        if self.invalid:
+            raise self.read_only_error()
+        cls = record_kinds().get(table)
+        if cls is not None and (invalid := first_problem(cls, str(record_id), doc)):
+            raise InputError(f"{invalid}; nothing was saved")
         data = self._storage.read()
         rows = data.setdefault(table, {})
         before = rows.get(str(record_id))
@@ -268,6 +334,8 @@ class Store:
         self._log.append(Change(table, record_id, before, doc))
 
     def _drop(self, table: str, record_id: int) -> None:
+        if self.invalid:
+            raise self.read_only_error()
         data = self._storage.read()
         before = data.get(table, {}).pop(str(record_id), None)
         self._storage.write(data)
@@ -417,7 +485,14 @@ class Store:
             return orjson.loads(orjson.dumps(self._storage.read() or {}))
 
     def replace_all(self, data: dict) -> None:
-        """Make the database hold exactly `data` (every table; restoring a backup)."""
+        """Make the database hold exactly `data` (every table; restoring a backup). Every
+        record must fit its kind (an InputError names each that does not); this is also how
+        a read-only file is replaced by a good backup."""
+        invalid = list(invalid_records(data))
+        if invalid:
+            raise InputError(f"{len(invalid)} record{'s' if len(invalid) > 1 else ''} "
+                             f"do not fit their kind: {'; '.join(map(str, invalid))}; "
+                             "nothing was changed")
         tables = {
             name: {str(int(key)): _clean_doc(doc) for key, doc in table.items()}
             for name, table in data.items()
@@ -426,6 +501,7 @@ class Store:
         with self.transaction():
             self._storage.write({**tables, META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
             self._everything = True
+            self._check_records(tables)
 
     def remove(self, cls: type[Record], record_id: int) -> None:
         with self.transaction():

@@ -10,27 +10,25 @@ that does not exist, referral loops, records of a missing contact), likely dupli
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import types
-import typing
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from filelock import FileLock
 
-from store.db import LOCK_TIMEOUT, META_TABLE, SCHEMA_VERSION, SETTINGS_TABLE, Store
+from store.db import LOCK_TIMEOUT, MAX_NAME_BYTES, META_TABLE, SCHEMA_VERSION, SETTINGS_TABLE, Store
 from store.drafts import Template
 from store.errors import StoreError
 from store.followups import AgendaMark
 from store.importing import KEYS
 from store.merge import DistinctPair
-from store.permissions import file_mode, open_to_others
+from store.files import FILE_MODE, kind_of, read_chunks, real_path, write_private
+from store.permissions import file_mode, private_problem
 from store.questions import Question
-from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record
-from store.storage import FILE_MODE, AtomicJSONStorage, backup_folder
+from store.records import Contact, FollowUp, Interaction, Meeting, Record
+from store.schema import id_problem, problems, record_kinds
+from store.storage import BACKUP_NAME, AtomicJSONStorage, backup_folder, backups
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Contact, Interaction, Meeting, FollowUp, Template, Question, AgendaMark, DistinctPair,
@@ -67,21 +65,29 @@ class Checkup:
 
 
 def read_database(path: Path) -> dict | None:
-    """The file's tables as they are (None when there is no file); StoreError if unusable."""
+    """The file's tables as they are (None when there is no file); StoreError if unusable
+    (a FIFO, a device or a folder is refused before it is read)."""
+    size = len(os.fsencode(path.name))
+    if size > MAX_NAME_BYTES:
+        raise StoreError(f"{path}: the file name is {size} bytes long, over the "
+                         f"{MAX_NAME_BYTES} coffeechat can keep files beside")
     return AtomicJSONStorage(path).read()
 
 
 def check(path: Path) -> Checkup:
     """Every check on the file at `path`; changes nothing."""
-    findings = stray_temp_files(path) + permission_findings(path)
+    path = real_path(path)
+    findings = (stray_temp_files(path) + permission_findings(path) + backup_findings(path)
+                + lock_findings(path))
     try:
         data = read_database(path)
+        version = Store.schema_version(data) if data is not None else 0
     except StoreError as exc:  # "PATH: problem; the file was not touched — what to do"
         problem = str(exc).rpartition(" — ")[0] or str(exc)
-        return Checkup(path, [problem, *findings])
+        return Checkup(path, [problem if problem.startswith(str(path)) else f"{path}: {problem}",
+                              *findings])
     if data is None:
         return Checkup(path, [f"{path}: no database file here", *findings])
-    version = Store.schema_version(data)
     if version > SCHEMA_VERSION:
         findings.insert(0, f"schema {version}: written by a newer coffeechat (this one reads "
                            f"up to {SCHEMA_VERSION})")
@@ -98,7 +104,7 @@ def check(path: Path) -> Checkup:
 def stray_temp_files(path: Path) -> list[str]:
     """Temp files of a write or backup that never finished (a Store removes its own)."""
     strays = sorted(path.parent.glob(f".{path.name}.*.tmp"))
-    strays += sorted(backup_folder(path).glob(".backup.*.tmp"))
+    strays += sorted(backup_folder(path).glob(".*.tmp"))
     return [f"{stray}: a temp file left by an interrupted write; safe to delete"
             for stray in strays]
 
@@ -107,15 +113,50 @@ def permission_findings(path: Path) -> list[str]:
     """The file and its backups private to the user (0600, their folder 0700). The
     database's own folder is the user's choice (--db may put it anywhere)."""
     folder = backup_folder(path)
-    places = [path]
-    if folder.is_dir():
-        places += [folder, *sorted(folder.glob("*.json"))]
-    return [
-        f"{place}: other users may read it (mode {mode:04o}); chmod "
-        f"{'700' if place.is_dir() else '600'} {place}"
-        for place in places
-        if place.exists() and open_to_others(mode := file_mode(place))
-    ]
+    places = [path] if path.is_file() else []
+    if folder.is_dir() and not folder.is_symlink():
+        places += [folder, *backups(path, date.max)]
+    return [line for place in places if (line := private_problem(place))]
+
+
+def backup_findings(path: Path, today: date | None = None) -> list[str]:
+    """What in the backup folder coffeechat will not use: a link in place of the folder,
+    and files named like a backup that it never wrote (a link, another user's file, a day
+    after today). They are never rotated nor offered."""
+    folder = backup_folder(path)
+    if folder.is_symlink():
+        return [f"{folder}: is a symbolic link; coffeechat keeps backups only in a real "
+                "folder, so no write succeeds until it is one"]
+    today = today or date.today()
+    ours = set(backups(path, today))
+    try:
+        named = sorted(p for p in folder.iterdir() if BACKUP_NAME.fullmatch(p.name))
+    except OSError:
+        return []
+    return [f"{p}: named like a backup but not one coffeechat wrote ({_why_not_ours(p, today)}); "
+            "it is never offered nor rotated" for p in named if p not in ours]
+
+
+def _why_not_ours(path: Path, today: date) -> str:
+    if path.is_symlink():
+        return "a symbolic link"
+    if not path.is_file():
+        return "not a regular file"
+    if path.stat().st_uid != os.geteuid():
+        return f"owned by user {path.stat().st_uid}"
+    return "dated after today"
+
+
+def lock_findings(path: Path) -> list[str]:
+    """A lock file that cannot serve: a link or anything but a regular file."""
+    lock = Path(f"{path}.lock")
+    if lock.is_symlink():
+        return [f"{lock}: is a symbolic link, not a lock file; remove it"]
+    try:
+        what = kind_of(lock.stat())
+    except OSError:
+        return []
+    return [] if what == "a regular file" else [f"{lock}: is {what}, not a lock file; remove it"]
 
 
 def unknown_tables(data: dict) -> list[str]:
@@ -127,60 +168,14 @@ def unknown_tables(data: dict) -> list[str]:
 
 
 def record_findings(data: dict) -> list[str]:
-    """Every record against its type: ids are numbers, fields hold their kind of value."""
+    """Every record against its kind (store.schema, as open, imports and writes check)."""
     findings = []
-    for cls in RECORD_TYPES:
-        for key, doc in data.get(cls.TABLE, {}).items():
-            where = f"{cls.TABLE} #{key}"
-            if not key.isdigit():
-                findings.append(f"{where}: the id is not a number")
-                continue
-            findings += [f"{where}: {problem}" for problem in field_problems(cls, doc)]
+    for table, cls in record_kinds().items():
+        for key, doc in data.get(table, {}).items():
+            problem = id_problem(key)
+            found = [problem] if problem else problems(cls, doc)
+            findings += [f"{table} #{key}: {p}" for p in found]
     return findings
-
-
-def field_problems(cls: type[Record], doc: dict) -> list[str]:
-    """What in `doc` does not fit the record type: a field of the wrong kind, a stage
-    that is none of the stages."""
-    problems = []
-    for name, kinds in _field_kinds(cls).items():
-        if name not in doc:
-            continue  # a field added later: the record loads with its default
-        value = doc[name]
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            problems.append(f"{name} is {type(value).__name__} {_short(value)}, "
-                            f"not {_kind_names(kinds)}")
-    stage = doc.get("stage", "target")
-    if cls is Contact and isinstance(stage, str) and stage not in STAGES:
-        problems.append(f"stage {_short(stage)} is not one of {', '.join(STAGES)}")
-    return problems
-
-
-_KINDS: dict[type, dict[str, tuple[type, ...]]] = {}
-
-
-def _field_kinds(cls: type[Record]) -> dict[str, tuple[type, ...]]:
-    """{field: the Python types its value may have}, from the dataclass annotations
-    (`int | None` → (int, NoneType), `list[str]` → (list,))."""
-    if cls not in _KINDS:
-        hints = typing.get_type_hints(cls)
-        _KINDS[cls] = {f.name: _kinds(hints[f.name]) for f in fields(cls) if f.name != "id"}
-    return _KINDS[cls]
-
-
-def _kinds(hint: object) -> tuple[type, ...]:
-    union = typing.get_origin(hint) in (typing.Union, types.UnionType)
-    return tuple(typing.get_origin(part) or part
-                 for part in (typing.get_args(hint) if union else (hint,)))
-
-
-def _kind_names(kinds: tuple[type, ...]) -> str:
-    return " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 # -- links between records ---------------------------------------------------------------
@@ -189,7 +184,8 @@ def _short(value: object) -> str:
 def _contacts(data: dict) -> dict[int, dict]:
     """{id: doc} in id order (the file sorts its keys as text: "10" before "9")."""
     table = data.get(Contact.TABLE, {})
-    return {int(key): table[key] for key in sorted(filter(str.isdigit, table), key=int)}
+    return {int(key): table[key]
+            for key in sorted((k for k in table if id_problem(k) is None), key=int)}
 
 
 def _label(contact_id: int, contacts: dict[int, dict]) -> str:
@@ -280,39 +276,26 @@ class Backup:
     contacts: int
 
 
-def good_backup(path: Path) -> Backup | None:
-    """The newest backup that loads as a database this coffeechat reads, if any."""
-    try:
-        candidates = sorted(backup_folder(path).glob("*.json"), reverse=True)
-    except OSError:
-        return None
-    for candidate in candidates:
+def good_backup(path: Path, today: date | None = None) -> Backup | None:
+    """The newest backup coffeechat wrote that loads as a database this coffeechat reads."""
+    for candidate in backups(real_path(path), today or date.today()):
         try:
             data = read_database(candidate)
+            if data is not None and Store.schema_version(data) <= SCHEMA_VERSION:
+                return Backup(candidate, len(data.get(Contact.TABLE, {})))
         except StoreError:
             continue
-        if data is not None and Store.schema_version(data) <= SCHEMA_VERSION:
-            return Backup(candidate, len(data.get(Contact.TABLE, {})))
     return None
 
 
 def restore(path: Path, backup: Backup, now: Callable[[], datetime] = datetime.now) -> Path | None:
     """Put the backup in place of the database, under the lock. The file that was there
     is kept as `<name>.corrupt-<timestamp>` (its path is returned), never deleted."""
+    path = real_path(path)
     kept = None
     with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE, is_singleton=False):
-        if path.exists():
+        if os.path.lexists(path):
             kept = path.with_name(f"{path.name}.corrupt-{now():%Y%m%d-%H%M%S}")
             os.rename(path, kept)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out, open(backup.path, "rb") as source:
-                shutil.copyfileobj(source, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, FILE_MODE)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_private(path, read_chunks(backup.path))
     return kept

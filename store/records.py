@@ -38,6 +38,10 @@ def stage_after(stage: str, delta: int) -> str:
     return STAGES[min(max(STAGES.index(stage) + delta, 0), len(STAGES) - 1)]
 
 
+# {table: record class}, filled as each kind is defined (store.schema imports them all).
+KINDS: dict[str, type[Record]] = {}
+
+
 @dataclass
 class Record:
     """A document of one table; `id` is TinyDB's document id."""
@@ -45,6 +49,10 @@ class Record:
     TABLE: ClassVar[str]
     id: int | None = None
     rev: int = 0  # counts the writes of this record: a patch names the one it saw
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        KINDS[cls.TABLE] = cls  # each kind is checked against its own fields (store.schema)
 
     def to_doc(self) -> dict:
         doc = asdict(self)

@@ -9,10 +9,10 @@ only when its stat says another process has written it since.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
-import shutil
-import tempfile
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -23,10 +23,12 @@ from tinydb.storages import Storage
 
 from store.changes import Change, diff
 from store.errors import StoreError
+from store.files import (
+    FILE_MODE, FOLDER_MODE, open_regular, private_folder, read_chunks, write_private,
+)
 
-FILE_MODE = 0o600
-FOLDER_MODE = 0o700
 BACKUP_DAYS = 7
+BACKUP_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})\.json")
 WRITE_BATCH = 1000  # documents encoded and written at a time
 _SORTED = orjson.OPT_SORT_KEYS
 
@@ -71,16 +73,42 @@ def _fingerprint(st: os.stat_result) -> tuple[int, int, int]:
 
 
 def backup_folder(path: Path) -> Path:
-    return path.with_name(path.stem + "-backups")
+    return path.parent / f"{path.stem}-backups"  # ("/" has no name to replace)
 
 
-def newest_backup(path: Path) -> Path | None:
-    folder = backup_folder(path)
+def backups(path: Path, today: date) -> list[Path]:
+    """The backups coffeechat wrote of the database at `path`, newest first: regular files
+    of this user (never a link) named YYYY-MM-DD.json for a real day not after today.
+    Anything else in the folder is the user's, and never rotated, offered or touched."""
+    dated = []
     try:
-        backups = sorted(folder.glob("*.json"))
+        entries = list(os.scandir(backup_folder(path)))
     except OSError:
-        return None
-    return backups[-1] if backups else None
+        return []
+    for entry in entries:
+        match = BACKUP_NAME.fullmatch(entry.name)
+        try:
+            day = date.fromisoformat(match.group(1)) if match else None
+            ours = entry.is_file(follow_symlinks=False) and entry.stat(
+                follow_symlinks=False).st_uid == os.geteuid()
+        except (ValueError, OSError):
+            continue
+        if day is not None and day <= today and ours:
+            dated.append((day, Path(entry.path)))
+    return [p for _, p in sorted(dated, reverse=True)]
+
+
+def loads(path: Path) -> bool:
+    """True when the file at `path` reads as a coffeechat database."""
+    try:
+        return AtomicJSONStorage(path).read() is not None
+    except StoreError:
+        return False
+
+
+def newest_backup(path: Path, today: date | None = None) -> Path | None:
+    """The newest of the backups that loads."""
+    return next((b for b in backups(path, today or date.today()) if loads(b)), None)
 
 
 def bad_file(path: Path, problem: str) -> StoreError:
@@ -132,7 +160,7 @@ class AtomicJSONStorage(Storage):
     def _load(self) -> None:
         path = self.path
         try:
-            with open(path, "rb") as f:
+            with open_regular(path) as f:
                 st = os.fstat(f.fileno())
                 raw = f.read()
         except FileNotFoundError:
@@ -143,6 +171,8 @@ class AtomicJSONStorage(Storage):
         except PermissionError as exc:
             raise bad_file(path, "cannot be read: permission denied") from exc
         except OSError as exc:
+            if exc.errno == errno.EINVAL:  # open_regular: a FIFO, a device, a folder
+                raise bad_file(path, exc.strerror) from exc
             raise bad_file(path, f"cannot be read ({exc.strerror})") from exc
         if not raw or raw.isspace():  # (strip() would copy the whole file)
             raise bad_file(path, "is empty")
@@ -197,42 +227,25 @@ class AtomicJSONStorage(Storage):
         self._data, self._fingerprint, self._pending = None, None, None
 
     def _write_file(self, data: dict) -> None:
-        folder = self.path.parent
         self._backup_once_a_day()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f, gc_paused():
-                for piece in encode(data):
-                    f.write(piece)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, FILE_MODE)
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
-        _fsync_folder(folder)
+        with gc_paused():
+            write_private(self.path, encode(data))
         self._fingerprint = _fingerprint(os.stat(self.path))
 
     def _backup_once_a_day(self) -> None:
-        """Copy the file as it was before the first write of each day; keep a week."""
+        """Copy the file as it was before the first write of each day; keep a week of
+        the backups coffeechat wrote (see `backups`), touching nothing else."""
         today = self._today()
         if self._backed_up_on == today or not self.path.exists():
             return
         folder = backup_folder(self.path)
-        folder.mkdir(mode=FOLDER_MODE, exist_ok=True)
+        private_folder(folder)
         target = folder / f"{today.isoformat()}.json"
-        if not target.exists():
-            fd, tmp = tempfile.mkstemp(prefix=".backup.", suffix=".tmp", dir=folder)
-            os.close(fd)
-            shutil.copyfile(self.path, tmp)
-            os.chmod(tmp, FILE_MODE)
-            os.replace(tmp, target)
-            for old in sorted(folder.glob("*.json"))[:-BACKUP_DAYS]:
-                old.unlink()
+        if not os.path.lexists(target):  # whatever has today's name stays as it is
+            write_private(target, read_chunks(self.path))
+            for old in backups(self.path, today)[BACKUP_DAYS:]:
+                if loads(old):
+                    old.unlink()
         self._backed_up_on = today
 
     def remove_stray_temp_files(self) -> None:
@@ -246,10 +259,3 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         pass
 
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

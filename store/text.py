@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ALL_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Invisible format characters that change how a line reads: the bidi controls (U+202E
+# shows the rest of a line reversed), zero-width spaces, word joiners, the BOM, the soft
+# hyphen. Not U+200C/U+200D, the joiners that emoji and many scripts are written with.
+INVISIBLE = frozenset(
+    [0x00AD, 0x061C, 0x180E, 0x200B, 0x200E, 0x200F, 0xFEFF, *range(0x202A, 0x202F),
+     *range(0x2060, 0x2065), *range(0x2066, 0x2070), *range(0xFFF9, 0xFFFC)]
+)
+_INVISIBLE = "".join(map(chr, sorted(INVISIBLE)))
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+_ALL_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def clean(text: object) -> str:
@@ -23,7 +31,8 @@ def _escape(match: re.Match) -> str:
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """Text for a terminal: control characters shown as escapes, never executed."""
+    """Text for a terminal: control and invisible format characters shown as escapes
+    (`\\x1b`, `\\u202e`), never executed nor reordering the line."""
     pattern = _CONTROL if keep_newlines else _ALL_CONTROL
     return pattern.sub(_escape, text)
 

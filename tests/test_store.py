@@ -226,7 +226,7 @@ def test_unreadable_file(db_path, monkeypatch):
     def denied(*args, **kwargs):  # what a 0000 file gives a user who is not root
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store.storage, "open", denied, raising=False)
+    monkeypatch.setattr(store.storage, "open_regular", denied)
     with pytest.raises(StoreError, match="permission denied"):
         Store(db_path)
     assert db_path.read_text() == "{}"

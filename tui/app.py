@@ -61,6 +61,10 @@ class CoffeeChatApp(App):
         self.theme = "textual-dark"
         self.push_screen(BoardScreen())
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
+        if self.store.invalid:  # read-only: every write is refused, saying why
+            self.notify(printable(str(self.store.read_only_error()).replace(
+                "nothing was saved", "nothing can be saved")), title="Read-only",
+                severity="error", timeout=30, markup=False)
         self.set_interval(CHECK_DISK_SECONDS, self.check_disk)
         if self.meet_with is not None:
             from tui.screens.meeting import open_meeting

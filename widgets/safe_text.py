@@ -3,7 +3,8 @@
 A TextArea or Input shows its text as it is: an ESC in a stored name would reach the
 terminal and run (clear the screen, set the clipboard). These show each control
 character as one visible character instead, so the columns stay where they are: C0 as
-its control picture (ESC as ␛, NUL as ␀), DEL as ␡, C1 (CSI on some terminals) as �.
+its control picture (ESC as ␛, NUL as ␀), DEL as ␡, C1 (CSI on some terminals) and the
+invisible format characters (U+202E, which shows a line reversed) as �.
 The text itself, what is edited and saved, is unchanged.
 """
 
@@ -12,8 +13,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Input, TextArea
 
+from store.text import INVISIBLE
+
 CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20) if code != 0x09}
-CONTROL_PICTURES |= {0x7F: 0x2421} | {code: 0xFFFD for code in range(0x80, 0xA0)}
+CONTROL_PICTURES |= {0x7F: 0x2421} | {code: 0xFFFD for code in (*range(0x80, 0xA0), *INVISIBLE)}
 
 
 def shown(text: str) -> str:

@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 from store.db import META_TABLE, SCHEMA_VERSION, Store, migrate
-from store.errors import InputError
+from store.errors import InputError, StoreError
 from store.importing.report import ImportReport
 from store.records import Contact
+from store.schema import invalid_records
 
 
 def restore_json(
@@ -27,7 +28,14 @@ def restore_json(
             f"{path}: line {exc.lineno} is not valid JSON ({exc.msg}); nothing was imported"
         ) from None
     _check_backup(data, path)
-    version = Store.schema_version(data)
+    try:
+        version = Store.schema_version(data)
+    except StoreError as exc:
+        raise InputError(f"{path}: {exc}; nothing was imported") from None
+    if invalid := list(invalid_records(data)):
+        raise InputError(f"{path}: {len(invalid)} record{'s' if len(invalid) > 1 else ''} "
+                         f"do not fit their kind: {'; '.join(map(str, invalid))}; nothing "
+                         "was imported")
     if version > SCHEMA_VERSION:
         raise InputError(f"{path}: made by a newer coffeechat (schema {version}); upgrade first")
     migrate(data, version)

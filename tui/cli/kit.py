@@ -48,7 +48,18 @@ def open_store(args: argparse.Namespace) -> Store:
     warning = permission_warning(store)
     if warning:
         print(printable(warning), file=sys.stderr)
+    args.store = store  # for warn_read_only, once the command is done
     return store
+
+
+def warn_read_only(args: argparse.Namespace) -> None:
+    """After a command that succeeded on a read-only database (records that fit no kind,
+    left out of every read): one line on stderr per such record. A write was refused
+    instead, in the one line of its error."""
+    store = getattr(args, "store", None)
+    for invalid in store.invalid if store else ():
+        print(printable(f"warning: {store.path}: {invalid}; the file is read-only until "
+                        "that is fixed (coffeechat doctor)"), file=sys.stderr)
 
 
 def ask(question: str, why: str, action: str) -> str:

@@ -22,7 +22,9 @@ from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
 from tui.cli import agenda, config, doctor, drafts, meet, stats, tidy, transfer
-from tui.cli.kit import add_command, contact_json, db_option, db_path, open_store, print_json
+from tui.cli.kit import (
+    add_command, contact_json, db_option, db_path, open_store, print_json, warn_read_only,
+)
 
 # Each feature module adds its sub-commands with register(sub).
 FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config)
@@ -93,7 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # that heap frozen out of its way (CoffeeChatApp.on_ready).
             gc.disable()
             return open_app(Store(db_path(args)))
-        return args.func(args)
+        code = args.func(args)
+        warn_read_only(args)
+        return code
     except CoffeeError as exc:
         print(f"coffeechat: {printable(str(exc))}", file=sys.stderr)
         return 1

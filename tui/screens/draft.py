@@ -7,7 +7,6 @@ met → thanked).
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from store.errors import CoffeeError
 from store.lint import Report, is_job_ask, lint
 from store.questions import TAGS, bank_text, questions, replace_bank
 from store.records import Contact
-from store.storage import FILE_MODE, FOLDER_MODE
+from store.files import private_folder, write_private
 from store.text import printable
 from tui.external_editor import edit_in_editor
 from tui.modals.template_editor import TextEditScreen
@@ -59,10 +58,8 @@ def draft_file(folder: Path, contact: Contact, kind: str, text: str) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "-", contact.name.casefold()).strip("-") or "contact"
     path = folder / "drafts" / f"{contact.id}-{slug}-{kind}.txt"
     try:
-        path.parent.mkdir(mode=FOLDER_MODE, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        private_folder(path.parent)
+        write_private(path, [text.encode()])  # a link there is replaced, never written through
     except OSError as exc:
         raise CoffeeError(f"{path}: cannot save the draft ({exc.strerror})") from exc
     return path
