@@ -16,7 +16,13 @@ any run of spaces or line breaks between its words and an optional plural "s".
 The rules are measured on a labelled corpus (tests/fixtures/job_ask_corpus.tsv); the
 suite prints their recall and false-positive rate.
 
-Every finding has a place (0-based row and column, start and end) so the app can
+An outreach note is also held to the short email of the 2-Hour Job Search: under 75 words
+(100 at most), the ask a question ending in "?", the connection in the first sentence,
+more than half of the words in sentences about them (a sentence with more I/me/my than
+you/your is about you), the interest stated narrowly (their work) and broadly (the
+field), and no job ask. Each check says what it found and how to fix it.
+
+Every finding that has one has a place (0-based row and column, start and end) so the app can
 highlight it and the CLI can print its line.
 """
 
@@ -33,10 +39,12 @@ from store import settings as config
 JOB_ASK_PHRASES: tuple[str, ...] = config.default(config.JOB_ASK_PHRASES)
 JOB_ASK_ALLOWED: tuple[str, ...] = config.default(config.JOB_ASK_ALLOWED)
 
-# Word limits: outreach and nudges stay short, thank-yous may run a little longer.
+# Word limits: outreach stays under 75 words (the short email: 100 at most), nudges
+# short, thank-yous may run a little longer.
 WORD_LIMITS: Mapping[str, int] = {
-    "outreach": 150, "nudge": 150, "thanks": 200, "referrer": 200, "keep-in-touch": 200,
+    "outreach": 75, "nudge": 150, "thanks": 200, "referrer": 200, "keep-in-touch": 200,
 }
+OUTREACH_CEILING = 100
 KINDS: tuple[str, ...] = tuple(WORD_LIMITS)
 
 # The basics of an outreach note, each found by a few tell-tale phrases.
@@ -70,7 +78,7 @@ _WORD = re.compile(r"\S+")
 class Finding:
     """One thing to look at: a check's name, a message, and where (None = whole text)."""
 
-    check: str  # "job ask", "brief", "basics", "placeholder"
+    check: str  # "job ask", "brief", "basics", "placeholder", "short email"
     message: str
     start: tuple[int, int] | None = None  # (row, column), 0-based
     end: tuple[int, int] | None = None
@@ -266,6 +274,76 @@ def missing_basics(text: str) -> list[str]:
     return [name for name, cues in BASICS if not _spans(_phrase_pattern(cues), text)]
 
 
+# The short email's other points: the interest stated narrowly (their work, their team)
+# and broadly (the field), and the words that say who a sentence is about.
+NARROW = (
+    "your work", "your team", "your role", "your path", "your move", "your project",
+    "your group", "your post", "your article", "your talk", "your research", "specifically",
+    "in particular", "especially",
+)
+BROAD = ("field", "industry", "sector", "space", "career", "move into", "moving into",
+         "exploring", "profession")
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself)\b|\bi['’](?:m|d|ve|ll)\b", re.I)
+_SECOND_PERSON = re.compile(r"\byou(?:r|rs|rself)?\b|\byou['’](?:re|d|ve|ll)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_GREETING = re.compile(r"^(?:hi|hello|dear|hey|good (?:morning|afternoon))\b", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a note's body, each paragraph's lines joined: the Subject line
+    and the greeting left out."""
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and lines[0].lower().startswith("subject:"):
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and _GREETING.match(lines[0].strip()) and word_count(lines[0]) <= 6:
+        lines.pop(0)
+    paragraphs = " ".join(line.strip() or "\n" for line in lines).split("\n")
+    return [s.strip() for p in paragraphs for s in _SENTENCE.findall(p) if s.strip()]
+
+
+def _has(cues: Iterable[str], text: str) -> bool:
+    return bool(_spans(_phrase_pattern(tuple(cues)), text))
+
+
+def short_email_checks(text: str) -> list[Check]:
+    """The outreach points beyond length and job words: the ask is a question, the
+    connection comes first, more than half is about them, interest narrow and broad."""
+    body = sentences(text)
+    checks = []
+    asks = [s for s in body if _has(dict(BASICS)["a small time ask"], s)]
+    if not asks:
+        checks.append(Check("the ask is a question", False,
+                            'no ask found — ask for 15–20 minutes, ending in "?"'))
+    else:
+        asked = any(s.endswith("?") for s in asks)
+        checks.append(Check("the ask is a question", asked, "it is" if asked else
+                            'the ask is not a question — end it with "?"'))
+    first = body[0] if body else ""
+    known = _has(dict(BASICS)["how you know them"], first)
+    checks.append(Check("connection first", known, "the first sentence says how you know them"
+                        if known else "the first sentence does not say how you know them"
+                        " — open with the connection"))
+    words = sum(word_count(s) for s in body)
+    mine = sum(word_count(s) for s in body
+               if len(_FIRST_PERSON.findall(s)) > len(_SECOND_PERSON.findall(s)))
+    share = round(100 * mine / words) if words else 0
+    checks.append(Check("about them", share <= 50,
+                        f"{share}% of the words are about you" + (
+                            " — turn some to them" if share > 50 else "")))
+    narrow, broad = _has(NARROW, text), _has(BROAD, text)
+    missing = [name for name, found in (
+        ("narrowly (their work, their team)", narrow), ("broadly (the field)", broad))
+        if not found]
+    checks.append(Check("interest narrow and broad", not missing,
+                        "both there" if not missing else "say your interest "
+                        + " and ".join(missing)))
+    return checks
+
+
 def lint(text: str, kind: str = "outreach", settings: Mapping | None = None) -> Report:
     """Run every check on `text` written as a `kind` of note."""
     phrases, allowed = phrase_lists(settings or {})
@@ -281,18 +359,24 @@ def lint(text: str, kind: str = "outreach", settings: Mapping | None = None) -> 
                                  *match.span()))
     words = word_count(text)
     limit = WORD_LIMITS.get(kind, WORD_LIMITS["outreach"])
+    length = f"{words} words — cut {words - limit}" if words > limit else f"{words}/{limit} words"
+    if kind == "outreach" and words > OUTREACH_CEILING:
+        length += f" ({OUTREACH_CEILING} at most)"
     if words > limit:
-        findings.append(Finding("brief", f"{words} words: keep a {kind} note under {limit}"))
+        findings.append(Finding("brief", length))
     missing = missing_basics(text) if kind == "outreach" else []
     if missing:
         findings.append(Finding("basics", f"seems to be missing: {', '.join(missing)}"))
     checks = [
         Check("no job ask", not asks, f"{len(asks)} flagged" if asks else "none found"),
-        Check("brief", words <= limit, f"{words}/{limit} words"),
+        Check("brief", words <= limit, length),
     ]
     if kind == "outreach":
         checks.append(Check("the basics", not missing,
                             "missing: " + ", ".join(missing) if missing else "all there"))
+        short = short_email_checks(text)
+        checks.extend(short)
+        findings.extend(Finding("short email", c.detail) for c in short if not c.ok)
     checks.append(Check("placeholders", not holes,
                         ", ".join(dict.fromkeys(m.group() for m in holes)) or "all filled"))
     return Report(tuple(checks), tuple(findings), words)

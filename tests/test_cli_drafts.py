@@ -65,6 +65,11 @@ def test_lint_exits_1_on_a_job_ask_and_prints_each_line(tmp_path, db_path):
         f'{note}:3:9: job ask: "Are you hiring" reads as asking for a job',
         f'{note}:4:11: job ask: "pass my CV" reads as asking for a job',
         f"{note}: basics: seems to be missing: how you know them, why them, a small time ask",
+        f'{note}: short email: no ask found — ask for 15–20 minutes, ending in "?"',
+        f"{note}: short email: the first sentence does not say how you know them — open "
+        "with the connection",
+        f"{note}: short email: say your interest narrowly (their work, their team) and "
+        "broadly (the field)",
     ]
     assert not db_path.exists()  # linting never creates a database
 
@@ -74,7 +79,7 @@ def test_lint_advice_alone_exits_0(tmp_path):
     assert done.returncode == 0
     assert done.stdout.splitlines() == [
         "<stdin>:1:8: placeholder: {first_name} is not filled in",
-        "<stdin>: brief: 202 words: keep a thanks note under 200",
+        "<stdin>: brief: 202 words — cut 2",
     ]
 
 
@@ -83,8 +88,10 @@ def test_lint_uses_the_phrases_setting(tmp_path, db_path):
     text = "I'm Jo; we met at PyCon. I admire your work. Coffee? Internships? Hiring?"
     done = run("lint", "-", "--db", str(db_path), stdin=text)
     assert done.returncode == 1
-    assert done.stdout == '<stdin>:1:54: job ask: "Internships" reads as asking for a job\n'
-    clean = run("lint", "-", stdin="I'm Jo; we met at PyCon. I admire your work. Coffee?")
+    assert done.stdout.splitlines()[0] == (
+        '<stdin>:1:54: job ask: "Internships" reads as asking for a job')
+    clean = run("lint", "-", stdin="We met at PyCon. I'm Jo, new to the field. Your work on "
+                "search is what I'd love to hear about. Coffee?")
     assert (clean.returncode, clean.stdout) == (0, "")
 
 

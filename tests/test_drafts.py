@@ -136,7 +136,7 @@ def test_draft_fills_from_the_contact_the_referrer_and_the_last_meeting(store):
 def test_draft_for_a_bare_contact_reports_what_is_missing(store):
     ana = store.add_contact(Contact(name="Ana"))
     result = drafted(store, ana)
-    assert result.unfilled == ("company", "my_name", "role", "industry")
+    assert result.unfilled == ("company", "role", "my_name", "industry")
     assert "{company}" in result.text and "Hi Ana," in result.text
 
 

@@ -1,4 +1,5 @@
-"""The checks on drafts and questions: no job ask, brief, the basics, placeholders."""
+"""The checks on drafts and questions: no job ask, brief, the basics, the short email's
+points, placeholders."""
 
 from __future__ import annotations
 
@@ -138,8 +139,9 @@ def test_default_phrases_are_all_flagged_on_their_own():
 
 GOOD_OUTREACH = """Hi Ana,
 
-I'm Jo, a teacher moving into data work. Ben Lee suggested I write to you because of your
-path from teaching into analytics. Would you have 20 minutes for a call next week?
+Ben Lee suggested I write to you. I'm Jo, a teacher moving into data work. Your
+path from teaching into analytics is the one I'd like to learn from. Would you have 20
+minutes for a call next week?
 
 Thank you,
 Jo
@@ -150,7 +152,9 @@ def test_good_outreach_passes_every_check():
     report = lint(GOOD_OUTREACH, "outreach")
     assert report.findings == ()
     assert all(check.ok for check in report.checks)
-    assert [c.name for c in report.checks] == ["no job ask", "brief", "the basics", "placeholders"]
+    assert [c.name for c in report.checks] == [
+        "no job ask", "brief", "the basics", "the ask is a question", "connection first",
+        "about them", "interest narrow and broad", "placeholders"]
     assert not report.asks_for_job
 
 
@@ -179,10 +183,47 @@ def test_brief_limits_depend_on_the_kind():
     assert not any(f.check == "brief" for f in lint(text, "thanks").findings)
     long_thanks = "word " * 201
     finding = next(f for f in lint(long_thanks, "thanks").findings if f.check == "brief")
-    assert finding.message == "201 words: keep a thanks note under 200"
+    assert finding.message == "201 words — cut 1"
     assert finding.line is None
     brief = next(c for c in lint(text, "outreach").checks if c.name == "brief")
-    assert brief.detail == "151/150 words" and not brief.ok
+    assert brief.detail == "151 words — cut 76 (100 at most)" and not brief.ok
+
+
+def details(text: str) -> dict[str, tuple[bool, str]]:
+    return {c.name: (c.ok, c.detail) for c in lint(text, "outreach").checks}
+
+
+def test_the_short_email_says_what_it_found_and_how_to_fix_it():
+    bad = ("Hi Ana,\n\nI'm Jo and I am a teacher; I have taught maths for nine years and I "
+           "now want a change, so I am reading a lot and I am taking a course in statistics "
+           "at night. Ben Lee suggested I write to you. I would like a short call with you "
+           "sometime about your career. I'd be grateful. I am free most days and I can fit "
+           "in with you, so I'll wait to hear.\n\nJo\n")
+    found = details(bad)
+    assert found["brief"] == (False, "78 words — cut 3")
+    assert found["the ask is a question"] == (
+        False, 'the ask is not a question — end it with "?"')
+    assert found["connection first"] == (
+        False, "the first sentence does not say how you know them — open with the connection")
+    assert found["about them"] == (False, "74% of the words are about you — turn some to them")
+    assert found["interest narrow and broad"] == (
+        False, "say your interest narrowly (their work, their team)")
+    shown = [f.message for f in lint(bad, "outreach").findings if f.check == "short email"]
+    assert shown[0] == 'the ask is not a question — end it with "?"' and len(shown) == 4
+
+
+def test_the_short_email_passes_a_good_note_and_names_what_is_missing():
+    found = details(GOOD_OUTREACH)
+    assert found["about them"] == (True, "19% of the words are about you")
+    assert found["the ask is a question"] == (True, "it is")
+    assert found["connection first"][0] and found["interest narrow and broad"] == (
+        True, "both there")
+    no_ask = details("We met at PyCon. Your work on search is great.")
+    assert no_ask["the ask is a question"] == (
+        False, 'no ask found — ask for 15–20 minutes, ending in "?"')
+    assert no_ask["interest narrow and broad"] == (
+        False, "say your interest broadly (the field)")
+    assert "the ask is a question" not in [c.name for c in lint("Coffee.", "thanks").checks]
 
 
 def test_unfilled_placeholders_are_found():
