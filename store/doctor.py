@@ -27,7 +27,7 @@ from store.files import FILE_MODE, kind_of, read_chunks, real_path, write_privat
 from store.permissions import file_mode, private_problem
 from store.questions import Question
 from store.records import Contact, FollowUp, Interaction, Meeting, Record
-from store.schema import id_problem, problems, record_kinds
+from store.schema import first_problem, id_problem, problems, record_kinds
 from store.storage import BACKUP_NAME, AtomicJSONStorage, backup_folder, backups
 
 RECORD_TYPES: tuple[type[Record], ...] = (
@@ -238,7 +238,8 @@ def link_findings(data: dict, contacts: dict[int, dict]) -> list[str]:
 def _distinct(data: dict) -> set[frozenset]:
     """The pairs the user marked as two people (`coffeechat distinct`)."""
     return {frozenset((doc.get("first"), doc.get("second")))
-            for doc in data.get(DistinctPair.TABLE, {}).values()}
+            for key, doc in data.get(DistinctPair.TABLE, {}).items()
+            if not first_problem(DistinctPair, key, doc)}  # a bad one is a finding itself
 
 
 def duplicate_findings(contacts: dict[int, dict], distinct: set[frozenset] = frozenset()
