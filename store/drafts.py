@@ -14,13 +14,7 @@ from typing import ClassVar
 from store import settings as config
 from store.db import Store
 from store.errors import InputError, RefError
-from store.followups import (
-    MESSAGE_SENT,
-    NUDGE_SENT,
-    THANKS_KIND,
-    THANKS_SENT,
-    log_interaction,
-)
+from store.followups import MESSAGE_SENT, NUDGE_SENT, THANKS_SENT, log_interaction, thank
 from store.lint import KINDS, PLACEHOLDER
 from store.records import Contact, FollowUp, Meeting, Record
 
@@ -57,7 +51,7 @@ SENT_INTERACTIONS: dict[str, str] = {
     "referrer": THANKS_SENT,
     "keep-in-touch": MESSAGE_SENT,
 }
-SENT_MOVES: dict[str, str] = {"target": "contacted", "met": "thanked"}
+SENT_MOVES: dict[str, str] = {"target": "contacted"}  # met → thanked is `thank`'s
 
 
 @dataclass
@@ -285,8 +279,8 @@ def draft_values(store: Store, contact: Contact) -> dict[str, str]:
     if contact.referred_by is not None:
         referrer = _name_or_blank(store, contact.referred_by)
     introduced = [c.name for c in store.find(Contact, referred_by=contact.id) if not c.archived]
-    last = max(store.find(Meeting, contact_id=contact.id), key=lambda m: m.started_at,
-               default=None)
+    last = max((m for m in store.find(Meeting, contact_id=contact.id) if m.held),
+               key=lambda m: m.started_at, default=None)
     promises = [
         f.text for f in (store.find(FollowUp, meeting_id=last.id) if last else [])
         if f.kind == "todo" and not f.done_at
@@ -332,20 +326,16 @@ def sent_channel(contact: Contact) -> str:
 
 
 def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Contact:
-    """Log the note as sent (its text kept) and move the card on: target → contacted,
-    met → thanked. A thank-you also closes the open "send a thank-you" follow-up that
-    meeting mode left. The contact as it is now."""
+    """Log the note as sent (its text kept) and move the card on: target → contacted. A
+    thank-you after a meeting is `thank` (as from the agenda or `coffeechat thank`): the
+    follow-up closed, met → thanked, on to referred. The contact as it is now."""
     kind = check_kind(kind)
+    interaction = SENT_INTERACTIONS[kind]
     with store.transaction():
         contact = store.contact(contact_id)
-        sent = log_interaction(
-            store, contact_id, SENT_INTERACTIONS[kind], sent_channel(contact), text=text
-        )
-        if kind == "thanks":
-            for followup in store.find(FollowUp, contact_id=contact_id, kind=THANKS_KIND):
-                if not followup.done_at:
-                    followup.done_at = sent.at
-                    store.save(followup)
+        if interaction == THANKS_SENT and contact.stage not in ("target", "contacted"):
+            return thank(store, contact_id, text=text, channel=sent_channel(contact))
+        sent = log_interaction(store, contact_id, interaction, sent_channel(contact), text=text)
         if contact.stage in SENT_MOVES:
             contact = store.move(contact_id, SENT_MOVES[contact.stage], at=sent.at)
         return contact

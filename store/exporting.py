@@ -136,7 +136,8 @@ def export_vcard(store: Store, stage: str | None = None) -> str:
 
 
 def export_ics(store: Store, stage: str | None = None) -> str:
-    """Meetings not yet ended as events with a reminder; open follow-ups as to-dos.
+    """Meetings scheduled or going on (not ended, not discarded) as events with a
+    reminder, at their scheduled time until they start; open follow-ups as to-dos.
 
     UIDs come from the record ids, so a calendar that imports the file again updates
     the entries instead of duplicating them.
@@ -149,9 +150,9 @@ def export_ics(store: Store, stage: str | None = None) -> str:
     calendar.add("prodid", "-//coffeechat//coffeechat//EN")
     calendar.add("version", "2.0")
     for meeting in store.records(Meeting):
-        start = parse_iso(meeting.started_at)
+        start = parse_iso(meeting.started_at or meeting.scheduled_for)
         contact = people.get(meeting.contact_id)
-        if meeting.ended_at is not None or start is None or contact is None:
+        if meeting.status in ("ended", "discarded") or start is None or contact is None:
             continue
         summary = f"{meeting.medium} with {contact.name}".strip()
         event = icalendar.Event()
@@ -162,6 +163,8 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         event.add("summary", summary)
         if contact.headline:
             event.add("description", contact.headline)
+        if meeting.where:
+            event.add("location", meeting.where)
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-REMINDER_MINUTES))
@@ -205,7 +208,7 @@ def _when(text: str) -> str:
 
 
 def export_markdown(store: Store, stage: str | None = None, *, activity: bool = False) -> str:
-    """Per meeting: notes, referrals, promises, resources; or (activity) the stage log."""
+    """Per meeting held: notes, referrals, promises, resources; or (activity) the stage log."""
     return (_activity_log if activity else _meeting_notes)(store, stage)
 
 
@@ -214,7 +217,7 @@ def _meeting_notes(store: Store, stage: str | None) -> str:
     people = {c.id for c in _chosen(store, stage)}
     followups = store.records(FollowUp)
     lines = ["# Meetings", ""]
-    meetings = [m for m in store.records(Meeting) if m.contact_id in people]
+    meetings = [m for m in store.records(Meeting) if m.contact_id in people and m.held]
     for meeting in sorted(
         meetings, key=lambda m: parse_iso(m.started_at) or datetime.min.replace(tzinfo=UTC)
     ):

@@ -2,13 +2,19 @@
 
 The rules (their numbers are settings, declared in store.settings; these are the defaults):
 
-- nudge: a contact in `contacted` with nothing logged for `nudge_after_days` (7) days and
-  no meeting coming up; after `max_nudges` (2) nudges the next silence is "gone quiet";
+- nudge: a contact in `contacted` with nothing logged for `nudge_after_days` (7) days, no
+  reply and no meeting agreed; after `max_nudges` (2) nudges the next silence is "gone
+  quiet". After a reply there is never a nudge: "schedule the meeting" instead, until one is;
 - thank-you: a contact in `met` with no thank-you sent `thank_you_after_hours` (24) after
   entering the stage, unless an open thank-you follow-up (from meeting mode) stands for it;
-- a promise (`todo:`) or any other follow-up with a date: due on that date until done;
-- upcoming: a meeting that starts in the future and has not ended;
+- a promise (`todo:`, mine; `they:`, theirs to check in on) or any other follow-up: due on
+  its date until done; one without a date is listed under "anytime";
+- upcoming: a meeting scheduled and not started, and "prepare" the day before it;
 - reconnect: the contact's keep-in-touch cadence (`6w`, `3m`) after the last touch.
+
+Thanking is one step wherever it is done (agenda, draft, CLI): `thank` logs it, closes the
+thank-you follow-ups and moves met → thanked, then on to referred once they have
+introduced someone (`promote_referrer`, also run when a referral is added).
 
 The last touch is the latest interaction or stage change, so logging anything with the
 person restarts the silence and keep-in-touch clocks. Done and snoozed are kept on the
@@ -30,13 +36,15 @@ from store.errors import InputError, RefError
 from store.records import (
     Contact, FollowUp, Interaction, Meeting, Record, check_stage, parse_iso, stage_after,
 )
+from store.stats import REPLY_KIND
 
 MESSAGE_SENT = "message sent"
 NUDGE_SENT = "nudge sent"
 THANKS_SENT = "thank-you sent"
 THANKS_KIND = "thanks"  # the follow-up meeting mode leaves for the thank-you note
+THEIRS_KIND = "theirs"  # a promise they made (`they:`), to check in on
 
-SECTIONS = ("overdue", "today", "next")
+SECTIONS = ("overdue", "today", "next", "anytime")
 DEFAULT_DAYS = 7
 
 
@@ -70,14 +78,19 @@ class DueItem:
 
     contact: Contact
     what: str
-    due: datetime
+    due: datetime | None  # None: anytime (a follow-up without a date)
     since: datetime | None
     key: str  # stable while the situation lasts: done and snooze are kept under it
 
     @property
     def source(self) -> str:
-        """followup, nudge, quiet, thanks, meeting or reconnect."""
+        """followup, nudge, quiet, schedule, thanks, meeting, prepare or reconnect."""
         return self.key.split(":", 1)[0]
+
+    @property
+    def meeting_id(self) -> int | None:
+        """The meeting an upcoming or prepare item is about."""
+        return int(self.key.split(":")[1]) if self.source in ("meeting", "prepare") else None
 
 
 # -- interactions and moves ----------------------------------------------------------------
@@ -137,6 +150,61 @@ def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
         return move_contact(store, contact_id, stage_after(store.contact(contact_id).stage, delta))
 
 
+def _not_future(store: Store, at: datetime | None, what: str) -> None:
+    if at is not None and at > store.clock():
+        raise InputError(f"{what} cannot be later than now")
+
+
+def log_reply(store: Store, contact_id: int, at: datetime | None = None, channel: str = "",
+              note: str = "") -> Contact:
+    """They replied: logged (no more nudges; it counts in the reply rate). A target moves
+    to contacted as of the reply, since they were reached. The contact as it is now."""
+    _not_future(store, at, "a reply")
+    with store.transaction():
+        reply = log_interaction(store, contact_id, REPLY_KIND, channel, at, note)
+        if store.contact(contact_id).stage == "target":
+            store.move(contact_id, "contacted", at=reply.at)
+        return store.contact(contact_id)
+
+
+def thank(store: Store, contact_id: int, *, text: str = "", channel: str = "",
+          at: datetime | None = None) -> Contact:
+    """The thank-you after a meeting, however it is sent: logged, every open "send a
+    thank-you" follow-up closed, met → thanked, and on to referred when they have
+    introduced someone. Refused before a meeting. The contact as it is now."""
+    _not_future(store, at, "a thank-you")
+    with store.transaction():
+        contact = store.contact(contact_id)
+        if contact.stage in ("target", "contacted"):
+            raise InputError(f"{contact.name} is at {contact.stage}: a thank-you follows a "
+                             "meeting (end one first)")
+        sent = log_interaction(store, contact_id, THANKS_SENT, channel, at, text)
+        for followup in store.find(FollowUp, contact_id=contact_id, kind=THANKS_KIND):
+            if not followup.done_at:
+                store.update(FollowUp, followup.id, {"done_at": sent.at})
+        if contact.stage == "met":
+            store.move(contact_id, "thanked", at=sent.at)
+        promote_referrer(store, contact_id)
+        return store.contact(contact_id)
+
+
+def promote_referrer(store: Store, contact_id: int) -> Contact:
+    """`referred` means they introduced you onward: a thanked contact someone's
+    referred_by names moves to referred, the reason in its stage history. Run when the
+    thank-you is logged and when a referral is added; whichever comes later moves it."""
+    with store.transaction():
+        contact = store.contact(contact_id)
+        introduced = [c.name for c in store.find(Contact, referred_by=contact_id)
+                      if c.id != contact_id]
+        if contact.stage != "thanked" or not introduced:
+            return contact
+        shown = ", ".join(introduced[:3]) + (f" and {len(introduced) - 3} more"
+                                              if len(introduced) > 3 else "")
+        entry = {"stage": "referred", "at": store.now(), "reason": f"introduced {shown}"}
+        return store.update(Contact, contact_id, {
+            "stage": "referred", "stage_history": [*contact.stage_history, entry]})
+
+
 # -- what is due ---------------------------------------------------------------------------
 
 
@@ -169,6 +237,7 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
     last_touch: dict[int, datetime] = {}
     nudges: dict[int, list[datetime]] = {}
     thanked: dict[int, datetime] = {}
+    replied: dict[int, datetime] = {}
     for interaction in records(Interaction):
         cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
@@ -178,16 +247,18 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
             nudges.setdefault(cid, []).append(at)
         elif interaction.kind == THANKS_SENT:
             thanked[cid] = _later(thanked.get(cid), at)
+        elif interaction.kind == REPLY_KIND:
+            replied[cid] = _later(replied.get(cid), at)
 
     items: list[DueItem] = []
+    marked: list[DueItem] = []  # items without a record of their own: AgendaMarks apply
     meeting_ahead: set[int] = set()
     for meeting in records(Meeting):
-        start = parse_iso(meeting.started_at, aware=True)
-        if meeting.ended_at or meeting.contact_id not in contacts or not start or start <= now:
+        if meeting.contact_id not in contacts or meeting.status in ("ended", "discarded"):
             continue
-        meeting_ahead.add(meeting.contact_id)
-        items.append(DueItem(contacts[meeting.contact_id], f"upcoming {meeting.medium}".strip(),
-                             start, None, f"meeting:{meeting.id}:{meeting.started_at}"))
+        if meeting.scheduled_for or meeting.started_at:  # agreed on, or going on: no nudge
+            meeting_ahead.add(meeting.contact_id)
+        marked.extend(_meeting_items(contacts[meeting.contact_id], meeting, now))
 
     thanks_open: set[int] = set()
     for followup in records(FollowUp):
@@ -200,27 +271,46 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
             continue
         if followup.kind == THANKS_KIND:
             thanks_open.add(cid)
-        due = parse_iso(followup.due, aware=True)
-        if due is None:
-            continue
         what = f"todo: {followup.text}" if followup.kind == "todo" else followup.text
-        items.append(DueItem(contacts[cid], what or followup.kind,
-                             _later(due, parse_iso(followup.snoozed_until, aware=True)),
+        due = _later(parse_iso(followup.due, aware=True),
+                     parse_iso(followup.snoozed_until, aware=True))
+        items.append(DueItem(contacts[cid], what or followup.kind, due,
                              parse_iso(followup.created_at, aware=True), f"followup:{followup.id}"))
 
-    marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for contact in contacts.values():
-        for item in _rule_items(contact, rules, last_touch.get(contact.id), nudges,
-                                thanked.get(contact.id), contact.id in thanks_open,
-                                contact.id in meeting_ahead):
-            mark = marks.get(item.key)
-            if mark is None:
-                items.append(item)
-            elif not mark.done_at:
-                due = _later(item.due, parse_iso(mark.snoozed_until, aware=True))
-                items.append(DueItem(item.contact, item.what, due, item.since, item.key))
-    items.sort(key=lambda item: (item.due, item.contact.name.casefold(), item.key))
+        marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,
+                                  thanked.get(contact.id), contact.id in thanks_open,
+                                  contact.id in meeting_ahead, replied.get(contact.id)))
+    marks = {mark.key: mark for mark in store.records(AgendaMark)}
+    for item in marked:
+        mark = marks.get(item.key)
+        if mark is None:
+            items.append(item)
+        elif not mark.done_at:
+            due = _later(item.due, parse_iso(mark.snoozed_until, aware=True))
+            items.append(DueItem(item.contact, item.what, due, item.since, item.key))
+    items.sort(key=lambda item: (item.due is None, item.due or now,
+                                 item.contact.name.casefold(), item.key))
     return items
+
+
+def _meeting_items(contact: Contact, meeting: Meeting, now: datetime):
+    """An open meeting's items: upcoming (or its time passed, when it never started),
+    and "prepare" the day before while it is ahead."""
+    start = parse_iso(meeting.started_at or meeting.scheduled_for, aware=True)
+    if start is None or (meeting.status == "running" and start <= now):
+        return
+    what = f"{meeting.medium} at {meeting.where}" if meeting.where else meeting.medium
+    if start > now:
+        yield DueItem(contact, f"upcoming {what}", start, None,
+                      f"meeting:{meeting.id}:{start.isoformat()}")
+        if meeting.status != "running":
+            yield DueItem(contact, f"prepare for the {meeting.medium}",
+                          start - timedelta(days=1), None,
+                          f"prepare:{meeting.id}:{start.isoformat()}")
+    else:
+        yield DueItem(contact, f"{what} time has passed: start it (m) or discard it", start,
+                      None, f"meeting:{meeting.id}:{start.isoformat()}")
 
 
 def _rule_items(
@@ -231,8 +321,10 @@ def _rule_items(
     thanked: datetime | None,
     thanks_open: bool,
     meeting_ahead: bool,
+    replied: datetime | None,
 ):
-    """The nudge, thank-you and reconnect items the contact's stage and clocks call for."""
+    """The nudge (or schedule), thank-you and reconnect items the contact's stage and
+    clocks call for."""
     if contact.stage not in ("contacted", "met") and not contact.keep_in_touch:
         return
     entered = parse_iso(contact.stage_since, aware=True)
@@ -240,7 +332,10 @@ def _rule_items(
     if touch is None:
         return
     key = f"{contact.id}:{touch.isoformat()}"
-    if contact.stage == "contacted" and not meeting_ahead and entered is not None:
+    if contact.stage == "contacted" and replied is not None and not meeting_ahead:
+        yield DueItem(contact, "they replied: schedule the meeting", replied, replied,
+                      f"schedule:{contact.id}:{replied.isoformat()}")
+    elif contact.stage == "contacted" and not meeting_ahead and entered is not None:
         sent = sum(1 for at in nudges.get(contact.id, ()) if at >= entered)
         due = touch + timedelta(days=rules.nudge_after_days)
         if sent < rules.max_nudges:
@@ -269,17 +364,20 @@ def local_day(moment: datetime) -> date:
 
 def is_overdue(item: DueItem, now: datetime) -> bool:
     """Due on a day before today (local time): something due today is not late yet."""
-    return local_day(item.due) < local_day(now)
+    return item.due is not None and local_day(item.due) < local_day(now)
 
 
 def agenda(items: list[DueItem], now: datetime, days: int = DEFAULT_DAYS) -> dict[str, list[DueItem]]:
-    """The items by section: overdue, today, next (the `days` days after today)."""
+    """The items by section: overdue, today, next (the `days` days after today), anytime
+    (no date)."""
     today = local_day(now)
     last = today + timedelta(days=days)
     sections: dict[str, list[DueItem]] = {name: [] for name in SECTIONS}
     for item in items:
-        day = local_day(item.due)
-        if day < today:
+        day = local_day(item.due) if item.due is not None else None
+        if day is None:
+            sections["anytime"].append(item)
+        elif day < today:
             sections["overdue"].append(item)
         elif day == today:
             sections["today"].append(item)
@@ -301,35 +399,39 @@ def overdue_contact_ids(store: Store, now: datetime, only: int | None = None) ->
 
 # -- done and snooze -----------------------------------------------------------------------
 
-# What marking an item done logs with the contact.
-DONE_LOGS = {"nudge": NUDGE_SENT, "thanks": THANKS_SENT, "reconnect": MESSAGE_SENT}
+# What marking an item done logs with the contact (a thank-you is `thank`).
+DONE_LOGS = {"nudge": NUDGE_SENT, "reconnect": MESSAGE_SENT}
 
 
 def mark_done(store: Store, item: DueItem) -> None:
-    """Done: off the agenda for good; a nudge, thank-you or reconnect is logged as sent."""
+    """Done: off the agenda for good; a nudge or reconnect is logged as sent, a thank-you
+    is thanking them (`thank`)."""
     with store.transaction():
         now = store.now()
         if item.source == "followup":
             followup = store.get(FollowUp, int(item.key.split(":")[1]))
-            followup.done_at = now
-            store.save(followup)
-            logs = THANKS_SENT if followup.kind == THANKS_KIND else None
+            if followup.kind == THANKS_KIND:
+                thank(store, item.contact.id)
+                return
+            store.update(FollowUp, followup.id, {"done_at": now})
         else:
             _mark(store, item.key, done_at=now)
-            logs = DONE_LOGS.get(item.source)
-        if logs:
-            log_interaction(store, item.contact.id, logs, at=now)
+            if item.source == "thanks":
+                thank(store, item.contact.id)
+            elif logs := DONE_LOGS.get(item.source):
+                log_interaction(store, item.contact.id, logs, at=now)
 
 
 def snooze(store: Store, item: DueItem, until: datetime) -> None:
-    """Hide the item until `until`, when it is due again."""
+    """Hide the item until `until`, when it is due again; a follow-up without a date
+    gets `until` as its date."""
     if until <= store.clock():
         raise InputError("snooze until a time later than now")
     with store.transaction():
         if item.source == "followup":
             followup = store.get(FollowUp, int(item.key.split(":")[1]))
-            followup.snoozed_until = _iso(until)
-            store.save(followup)
+            field = "due" if followup.due is None else "snoozed_until"
+            store.update(FollowUp, followup.id, {field: _iso(until)})
         else:
             _mark(store, item.key, snoozed_until=_iso(until))
 

@@ -1,8 +1,14 @@
-"""Meeting mode without the screen: start or resume, save notes, read capture lines, end.
+"""A meeting's life without the screens: schedule, prepare, start, take notes, end or discard.
+
+A meeting is scheduled (a time, a medium, a place), then preparing (the questions chosen),
+then running (the clock started: only then is it held), then ended; or discarded at any
+point before it ends, when it counts for nothing. A contact has at most one open meeting
+(not ended, not discarded): scheduling, preparing and starting all take that one up.
 
 Capture lines in the notes (the prefix is case-insensitive, leading spaces are allowed):
   ref: Bob Lee, Director @ Globex — runs the data team    someone they suggest (quick add)
   todo: send the article by fri                            something I promised, maybe dated
+  they: intro me to Lena by fri                            something they promised
   read: The Manager's Path                                 a book, article or URL
 Ending a meeting is planned first (an EndPlan the user confirms, choosing per suggested
 person whether to link an existing contact), then applied in one transaction.
@@ -17,6 +23,7 @@ from datetime import datetime, timedelta
 from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import InputError, RefError
+from store.followups import THEIRS_KIND, promote_referrer
 from store.questions import questions
 from store.quickadd import QuickAdd, parse_quick_add
 from store.records import Contact, FollowUp, Meeting
@@ -27,9 +34,14 @@ WRAP_UP_CUE = "wrap up — ask who else to talk to"
 THANKS_TEXT = "send a thank-you note"
 THANKS_WITHIN = timedelta(hours=24)
 MET_FROM = ("target", "contacted")
-PREFIXES = ("ref", "todo", "read")
+PREFIXES = ("ref", "todo", "they", "read")
+MEDIUMS = ("coffee", "call", "video")
+MAX_MINUTES = 600
+CHECK_IN_AFTER = timedelta(days=3)  # after the date they gave (or the meeting): check in
+CHECK_IN_TEXT = "check in on their promise"
+OPEN_STATES = ("scheduled", "preparing", "running")
 
-_CAPTURE = re.compile(r"^\s*(ref|todo|read)\s*:(.*)$", re.IGNORECASE)
+_CAPTURE = re.compile(r"^\s*(ref|todo|they|read)\s*:(.*)$", re.IGNORECASE)
 _BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 
 
@@ -37,30 +49,94 @@ _BY = re.compile(r"\s+by\s+", re.IGNORECASE)
 
 
 def unfinished_meeting(store: Store, contact_id: int) -> Meeting | None:
-    """The contact's meeting that was started and never ended (the newest, if several)."""
-    open_ones = [
-        m for m in store.records(Meeting) if m.contact_id == contact_id and m.ended_at is None
-    ]
+    """The contact's open meeting: scheduled, preparing or running (the newest, if several)."""
+    open_ones = [m for m in store.find(Meeting, contact_id=contact_id) if m.status in OPEN_STATES]
     return open_ones[-1] if open_ones else None
 
 
 def start_meeting(
     store: Store, contact_id: int, *, planned_minutes: int = PLANNED_MINUTES, medium: str = "coffee"
 ) -> Meeting:
-    """Resume the contact's unfinished meeting with its notes, or start a new one now."""
+    """Resume the contact's running meeting with its notes, start the scheduled or
+    preparing one now, or start a new one now."""
     with store.transaction():
         store.contact(contact_id)
         meeting = unfinished_meeting(store, contact_id)
         if meeting is None:
-            meeting = store.insert(
-                Meeting(
-                    contact_id=contact_id,
-                    started_at=store.now(),
-                    planned_minutes=planned_minutes,
-                    medium=medium,
-                )
-            )
+            return store.insert(Meeting(contact_id=contact_id, state="running",
+                                        started_at=store.now(), planned_minutes=planned_minutes,
+                                        medium=medium))
+        if meeting.status != "running":
+            meeting = store.update(Meeting, meeting.id,
+                                   {"state": "running", "started_at": store.now()})
     return meeting
+
+
+def prepare_meeting(store: Store, contact_id: int) -> Meeting:
+    """The contact's open meeting, taken from scheduled to preparing, or a new one being
+    prepared; a running meeting is returned as it is (its notes pad is what to show)."""
+    with store.transaction():
+        store.contact(contact_id)
+        meeting = unfinished_meeting(store, contact_id)
+        if meeting is None:
+            return store.insert(Meeting(contact_id=contact_id, state="preparing"))
+        if meeting.status == "scheduled":
+            meeting = store.update(Meeting, meeting.id, {"state": "preparing"})
+    return meeting
+
+
+def schedule_meeting(
+    store: Store, contact_id: int, when: datetime, *, minutes: int | None = None,
+    medium: str | None = None, where: str | None = None,
+) -> Meeting:
+    """Put the contact's meeting at `when` (the open one, else a new one); what is not
+    given is kept (a new one: 30 minutes, coffee). Refused for a time already past and
+    while a meeting with them is running."""
+    if when <= store.clock():
+        raise InputError("that time has passed: schedule a meeting later than now")
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:
+        raise InputError(f"a meeting lasts 1 to {MAX_MINUTES} minutes")
+    if medium is not None and medium not in MEDIUMS:
+        raise InputError(f"unknown medium {medium!r}: use one of {', '.join(MEDIUMS)}")
+    changes = {"scheduled_for": when.isoformat(timespec="seconds"), "planned_minutes": minutes,
+               "medium": medium, "where": where.strip() if where is not None else None}
+    changes = {name: value for name, value in changes.items() if value is not None}
+    with store.transaction():
+        contact = store.contact(contact_id)
+        meeting = unfinished_meeting(store, contact_id)
+        if meeting is None:
+            return store.insert(Meeting(contact_id=contact_id, state="scheduled", **changes))
+        if meeting.status == "running":
+            raise InputError(f"a meeting with {contact.name} is going on: end or discard it "
+                             "before scheduling the next")
+        return store.update(Meeting, meeting.id, changes)
+
+
+def preparation(store: Store, contact_id: int) -> tuple[Meeting, list[str]]:
+    """prepare_meeting, with the questions to show: a running meeting's checklist, else
+    every question that suits them to choose from (those chosen before included)."""
+    with store.transaction():
+        meeting = prepare_meeting(store, contact_id)
+        if meeting.status == "running":
+            return meeting, checklist(store, meeting)
+        offered = prepared_questions(store, store.contact(contact_id))
+        return meeting, offered + [q for q in meeting.questions_planned if q not in offered]
+
+
+def discard_meeting(store: Store, meeting_id: int) -> Meeting:
+    """A meeting opened by mistake, or that did not happen: it counts for nothing (its
+    notes are kept on it). An ended meeting cannot be discarded."""
+    with store.transaction():
+        meeting = store.get(Meeting, meeting_id)
+        if meeting.status == "ended":
+            raise InputError("this meeting has ended: it cannot be discarded")
+        return store.update(Meeting, meeting_id, {"state": "discarded"})
+
+
+def set_planned_questions(store: Store, meeting_id: int, chosen: list[str]) -> None:
+    """The questions chosen for the meeting while preparing it."""
+    with store.transaction():
+        store.update(Meeting, meeting_id, {"questions_planned": list(chosen)})
 
 
 def meeting_target(store: Store, ref: str) -> Contact | QuickAdd:
@@ -99,6 +175,11 @@ def prepared_questions(store: Store, contact: Contact) -> list[str]:
     ]
 
 
+def checklist(store: Store, meeting: Meeting) -> list[str]:
+    """The questions to ask: those chosen while preparing, else the prepared ones."""
+    return meeting.questions_planned or prepared_questions(store, store.contact(meeting.contact_id))
+
+
 def begin_meeting(store: Store, target: Contact | QuickAdd) -> tuple[Meeting, list[str]]:
     """Start or resume the meeting (adding a new person first) and draw its checklist."""
     with store.transaction():
@@ -106,7 +187,7 @@ def begin_meeting(store: Store, target: Contact | QuickAdd) -> tuple[Meeting, li
             meeting = start_meeting_with_new(store, target)
         else:
             meeting = start_meeting(store, target.id)
-        return meeting, prepared_questions(store, store.contact(meeting.contact_id))
+        return meeting, checklist(store, meeting)
 
 
 def save_notes(store: Store, meeting_id: int, notes: str) -> None:
@@ -169,6 +250,7 @@ class Captures:
 
     refs: list[QuickAdd] = field(default_factory=list)
     todos: list[Todo] = field(default_factory=list)
+    theirs: list[Todo] = field(default_factory=list)  # what they promised
     reads: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -200,8 +282,9 @@ def parse_notes(notes: str, now: datetime, *, dayfirst: bool = False) -> Capture
                 captures.refs.append(parse_quick_add(body))
             except InputError as exc:
                 captures.problems.append(f"line {number}: {exc}")
-        elif prefix == "todo":
-            captures.todos.append(parse_todo(body, now, dayfirst=dayfirst))
+        elif prefix in ("todo", "they"):
+            todos = captures.todos if prefix == "todo" else captures.theirs
+            todos.append(parse_todo(body, now, dayfirst=dayfirst))
         else:
             captures.reads.append(body)
     return captures
@@ -228,10 +311,16 @@ class EndPlan:
     notes: str
     referrals: list[Referral]
     todos: list[Todo]
+    theirs: list[Todo]  # each becomes a "check in on their promise" follow-up
     resources: list[str]
     new_stage: str | None
     thanks_due: datetime
     problems: list[str]
+    introduced: int  # contacts they had referred before this meeting
+
+    def check_in(self, promise: Todo) -> datetime:
+        """When to check in on something they promised: a few days after their date."""
+        return (promise.due or self.thanks_due - THANKS_WITHIN) + CHECK_IN_AFTER
 
 
 def _same_person(a_name: str, a_company: str, b: Contact | QuickAdd) -> bool:
@@ -241,8 +330,7 @@ def _same_person(a_name: str, a_company: str, b: Contact | QuickAdd) -> bool:
 def plan_end(store: Store, meeting_id: int, notes: str | None = None) -> EndPlan:
     """The summary of ending the meeting with `notes` (default: the saved notes)."""
     meeting = store.get(Meeting, meeting_id)
-    if meeting.ended_at is not None:
-        raise InputError("this meeting has already ended")
+    _check_open(meeting)
     contact = store.contact(meeting.contact_id)
     notes = meeting.notes if notes is None else notes
     now = store.clock()
@@ -260,10 +348,12 @@ def plan_end(store: Store, meeting_id: int, notes: str | None = None) -> EndPlan
         notes=notes,
         referrals=referrals,
         todos=captures.todos,
+        theirs=captures.theirs,
         resources=captures.reads,
         new_stage="met" if contact.stage in MET_FROM else None,
         thanks_due=now + THANKS_WITHIN,
         problems=captures.problems,
+        introduced=len(store.find(Contact, referred_by=contact.id)),
     )
 
 
@@ -271,12 +361,18 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status == "ended":
+        raise InputError("this meeting has already ended")
+    if meeting.status == "discarded":
+        raise InputError("this meeting was discarded")
+
+
 def end_meeting(store: Store, plan: EndPlan) -> Meeting:
     """Apply the plan in one transaction: contacts, follow-ups, the meeting, the stage."""
     with store.transaction():
         meeting = store.get(Meeting, plan.meeting.id)
-        if meeting.ended_at is not None:
-            raise InputError("this meeting has already ended")
+        _check_open(meeting)
         contact = store.contact(meeting.contact_id)
         now = store.now()
         referral_ids = []
@@ -306,6 +402,16 @@ def end_meeting(store: Store, plan: EndPlan) -> Meeting:
                 created_at=now,
             )
             for todo in plan.todos
+        ] + [
+            FollowUp(
+                contact_id=contact.id,
+                kind=THEIRS_KIND,
+                text=f"{CHECK_IN_TEXT}: {promise.text}",
+                due=_iso(plan.check_in(promise)),
+                meeting_id=meeting.id,
+                created_at=now,
+            )
+            for promise in plan.theirs
         ]
         thanks = FollowUp(
             contact_id=contact.id,
@@ -317,6 +423,8 @@ def end_meeting(store: Store, plan: EndPlan) -> Meeting:
         )
         store.insert_many([*todos, thanks])
         meeting.notes = plan.notes
+        meeting.state = "ended"
+        meeting.started_at = meeting.started_at or now
         meeting.ended_at = now
         meeting.referrals = referral_ids
         meeting.todos = [t.id for t in todos]
@@ -324,4 +432,5 @@ def end_meeting(store: Store, plan: EndPlan) -> Meeting:
         store.save(meeting)
         if plan.new_stage and contact.stage in MET_FROM:
             store.move(contact.id, plan.new_stage)
+        promote_referrer(store, contact.id)
     return meeting

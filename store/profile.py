@@ -42,7 +42,8 @@ def timeline(interactions: list[Interaction], meetings: list[Meeting]) -> list[E
     moment a meeting record starts is that meeting, so it is shown once."""
     meeting_starts = {_timestamp(m.started_at) for m in meetings}
     events = [
-        Event(m.started_at, "meeting", m.medium + ("" if m.ended_at else ", not ended"), m)
+        Event(m.started_at or m.scheduled_for or "", "meeting",
+              m.medium + ("" if m.status == "ended" else f", {m.status}"), m)
         for m in meetings
     ]
     events += [

@@ -159,13 +159,22 @@ class Interaction(Record):
     text: str = ""
 
 
+MEETING_STATES = ("scheduled", "preparing", "running", "ended", "discarded")
+
+
 @dataclass
 class Meeting(Record):
-    """One informational interview; ended_at is None while it is still going on."""
+    """One informational interview: scheduled → preparing → running → ended, or discarded.
+
+    `state` is empty in files from before it existed; `status` reads those from
+    started_at and ended_at."""
 
     TABLE: ClassVar[str] = "meetings"
     contact_id: int = 0
-    started_at: str = ""
+    state: str = ""
+    scheduled_for: str | None = None  # when it is planned (ISO), if it was scheduled
+    where: str = ""
+    started_at: str = ""  # when the clock started; empty until then
     ended_at: str | None = None
     planned_minutes: int = 30
     medium: str = "coffee"
@@ -174,6 +183,21 @@ class Meeting(Record):
     referrals: list[int] = field(default_factory=list)
     todos: list[int] = field(default_factory=list)
     resources: list[str] = field(default_factory=list)
+    questions_planned: list[str] = field(default_factory=list)  # chosen while preparing
+
+    @property
+    def status(self) -> str:
+        """One of MEETING_STATES (an older record: running until ended_at is set)."""
+        if self.state in MEETING_STATES:
+            return self.state
+        if self.ended_at:
+            return "ended"
+        return "running" if self.started_at else "scheduled"
+
+    @property
+    def held(self) -> bool:
+        """Started and not discarded: what the numbers count as a meeting."""
+        return bool(self.started_at) and self.status != "discarded"
 
 
 @dataclass

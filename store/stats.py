@@ -13,7 +13,8 @@ Definitions (README repeats them next to the JSON fields):
 - Median days target→contacted (contacted→met): per contact, from its first stage_history
   entry of the first stage to its first entry of the second stage at or after it; contacts
   without both entries (added straight at contacted, say) are left out.
-- A meeting is held once its started_at is at or before now. Weeks start on Monday at
+- A meeting is held once it has started (its started_at is at or before now), unless it
+  was discarded; a scheduled meeting is not held until its clock starts. Weeks start on Monday at
   00:00 in now's time zone; the last of the 12 weeks is the current one.
 - Referrals per meeting: contacts with a referred_by / meetings held.
 - Weekly goal: the setting `weekly_goal` (meetings a week, default 2) against the meetings
@@ -138,8 +139,8 @@ def week_start(now: datetime) -> datetime:
 
 
 def held(meetings: Iterable[Meeting], now: datetime) -> list[datetime]:
-    """The start times of the meetings that have begun by now."""
-    starts = (parse_iso(m.started_at) for m in meetings)
+    """The start times of the meetings that have begun by now and were not discarded."""
+    starts = (parse_iso(m.started_at) for m in meetings if m.held)
     return [s for s in starts if s is not None and s <= now]
 
 

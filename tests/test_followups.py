@@ -106,7 +106,7 @@ def test_any_interaction_restarts_the_silence_clock(store, clock):
     ada = add(store)
     move_contact(store, ada.id, "contacted")
     clock.advance(days=5)
-    log_interaction(store, ada.id, "reply received", channel="email")
+    log_interaction(store, ada.id, "call", channel="phone")
     assert only(store, clock, "nudge").due == clock() + 7 * DAY
 
 
@@ -268,6 +268,7 @@ def test_sections_by_local_day(store, clock):
     assert {name: [i.what for i in found] for name, found in sections.items()} == {
         "overdue": ["todo: in -1"],
         "today": ["todo: in 0"],
+        "anytime": [],
         "next": ["todo: in 1", "todo: in 7"],
     }
     assert [i.what for i in agenda(items(store, clock), clock(), days=1)["next"]] == [

@@ -59,9 +59,10 @@ def item_json(section: str, item: DueItem) -> dict:
         "contact_id": item.contact.id,
         "name": item.contact.name,
         "what": item.what,
-        "due": item.due.isoformat(),
+        "due": item.due.isoformat() if item.due else None,
         "since": item.since.isoformat() if item.since else None,
         "key": item.key,
+        "rule": item.source,
     }
 
 
@@ -80,7 +81,7 @@ def agenda_lines(sections: dict[str, list[DueItem]], now, days: int, *, colour: 
             continue
         lines.append(paint(BOLD, f"{section_title(section, days)} ({len(items)})"))
         for item in items:
-            due = f"{describe(item.due, now=now):<16}"
+            due = f"{describe(item.due, now=now) if item.due else 'anytime':<16}"
             name = printable(item.contact.name)
             name = name if len(name) <= width else name[: width - 1] + "…"
             line = f"  {paint(RED, due) if section == 'overdue' else due}  {name:<{width}}  "

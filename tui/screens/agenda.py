@@ -1,7 +1,8 @@
-"""`a` on the board — the agenda: Overdue / Today / Next 7 days, one line per item.
+"""`a` on the board — the agenda: Overdue / Today / Next 7 days / Anytime, one line per item.
 
-`enter` goes to the person on the board, `d` marks the item done, `s` snoozes it to a date
-typed as anywhere else (`+2d`, `fri`, `tomorrow 9am`). The items are worked out on a
+`enter` goes to the person on the board (on a meeting or "prepare" item: to the meeting's
+preparation), `d` marks the item done, `s` snoozes it to a date typed as anywhere else
+(`+2d`, `fri`, `tomorrow 9am`), or dates a follow-up that has none. The items are worked out on a
 thread (a big network takes a moment) and again after each write to the file, from here
 or anywhere else; each section
 lists its first 200 (a list of thousands helps nobody, and builds slowly).
@@ -41,7 +42,8 @@ def item_line(item: DueItem, now: datetime, overdue: bool) -> Text:
     """`Mon 16 Nov 10:00  Ada Lee  nudge 1 of 2 · since Mon 9 Nov`: one line, cut to fit;
     user text as plain text."""
     line = Text()
-    line.append(f"{describe(item.due, now=now):<16}  ", style="bold red" if overdue else "")
+    due = describe(item.due, now=now) if item.due else "anytime"
+    line.append(f"{due:<16}  ", style="bold red" if overdue else "")
     name = printable(item.contact.name)
     if len(name) > NAME_WIDTH:
         name = name[: NAME_WIDTH - 1] + "…"
@@ -58,7 +60,8 @@ class AgendaScreen(Screen[int | None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="agenda.back", tooltip="Back to the board"),
         Binding("enter", "go_to", "Go to", id="agenda.go-to", priority=True,
-                tooltip="Back to the board with this person's card focused"),
+                tooltip="Back to the board with this person's card focused (a meeting: "
+                "its preparation)"),
         Binding("d", "done", "Done", id="agenda.done",
                 tooltip="Mark done (a nudge, thank-you or reconnect is logged as sent)"),
         Binding("s", "snooze", "Snooze", id="agenda.snooze",
@@ -105,6 +108,8 @@ class AgendaScreen(Screen[int | None]):
         options: list[Option] = []
         self.items = {}
         for section, items in sections.items():
+            if section == "anytime" and not items:
+                continue
             title = f"{section_title(section, self.days)} ({len(items)})"
             options.append(Option(Text(title, style="bold underline"), disabled=True))
             if not items:
@@ -153,7 +158,13 @@ class AgendaScreen(Screen[int | None]):
 
     def action_go_to(self) -> None:
         item = self.current()
-        if item is not None:
+        if item is None:
+            return
+        if item.meeting_id is not None:
+            from tui.screens.prep import open_preparation
+
+            open_preparation(self.app, item.contact.id)
+        else:
             self.dismiss(item.contact.id)
 
     def action_back(self) -> None:
