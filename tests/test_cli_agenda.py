@@ -87,7 +87,9 @@ def test_json_items(store, db_path, cli_clock, capsys):
         ("next", "nudge 1 of 2"),
     ]
     first = items[0]
-    assert set(first) == {"section", "contact_id", "name", "what", "due", "since", "key"}
+    assert set(first) == {"section", "contact_id", "name", "what", "due", "since", "key",
+                          "rule"}
+    assert first["rule"] == "followup"
     assert first["name"] == "Ada Lee"
     assert first["due"] == (cli_clock() - 2 * DAY).isoformat()
 

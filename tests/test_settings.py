@@ -25,6 +25,8 @@ ROUND_TRIPS = [
     (config.JOB_ASK_PHRASES, "internship, Hiring  manager,\ninternship,, referral",
      ("internship", "Hiring manager", "referral"), ["internship", "Hiring manager", "referral"]),
     (config.JOB_ASK_ALLOWED, "", (), []),
+    (config.HOLIDAYS, "2026-12-25, 2026-12-24,2026-12-25", ("2026-12-24", "2026-12-25"),
+     ["2026-12-24", "2026-12-25"]),
 ]
 
 # key, typed text, words the message has.
@@ -133,6 +135,7 @@ UNUSABLE = {
     config.DAYFIRST: "no",
     config.JOB_ASK_PHRASES: "job",
     config.JOB_ASK_ALLOWED: ["fine", 7],
+    config.HOLIDAYS: ["Christmas"],
 }
 
 

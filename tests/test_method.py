@@ -1,0 +1,110 @@
+"""The method's clocks: business days (weekends, the noon rule, holidays) and 3B7 in the
+agenda, appearing and going away on a reply."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from store import settings as config
+from store.db import Store
+from store.followups import MESSAGE_SENT, due_items, log_interaction, move_contact
+from store.method import add_business_days, business_day_due, count_start
+from store.records import Contact
+from store.stats import REPLY_KIND
+from tests.conftest import Clock
+from tui.cli import agenda as cli_agenda
+from tui.cli.main import main
+
+CET = timezone(timedelta(hours=1))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=CET)
+
+
+@pytest.mark.parametrize("sent, holidays, three_b, seven_b", [
+    ("2026-12-04 15:00", (), "2026-12-10", "2026-12-16"),  # Fri after noon: the method's example
+    ("2026-12-04 10:00", (), "2026-12-09", "2026-12-15"),  # Fri morning counts Friday
+    ("2026-12-04 12:00", (), "2026-12-09", "2026-12-15"),  # noon itself is not after noon
+    ("2026-12-05 09:00", (), "2026-12-10", "2026-12-16"),  # a Saturday starts on Monday
+    ("2026-12-06 18:00", (), "2026-12-10", "2026-12-16"),  # so does a Sunday evening
+    ("2026-11-23 09:30", (), "2026-11-26", "2026-12-02"),  # Monday morning
+    ("2026-12-21 09:00", ("2026-12-24", "2026-12-25"), "2026-12-28", "2027-01-01"),
+    ("2026-12-23 14:00", ("2026-12-24", "2026-12-25"), "2026-12-31", "2027-01-06"),
+])
+def test_business_days(sent, holidays, three_b, seven_b):
+    off = [date.fromisoformat(d) for d in holidays]
+    assert business_day_due(at(sent), 3, off) == at(three_b + " 00:00")
+    assert business_day_due(at(sent), 7, off) == at(seven_b + " 00:00")
+
+
+@pytest.mark.parametrize("start, days, holidays, expected", [
+    ("2026-12-04", 0, (), "2026-12-04"),
+    ("2026-12-04", 1, (), "2026-12-07"),
+    ("2026-12-04", 5, (), "2026-12-11"),
+    ("2026-12-31", 1, ("2027-01-01",), "2027-01-04"),
+])
+def test_add_business_days(start, days, holidays, expected):
+    off = [date.fromisoformat(d) for d in holidays]
+    assert add_business_days(date.fromisoformat(start), days, off) == date.fromisoformat(expected)
+
+
+def test_count_start_skips_a_holiday_morning():
+    assert count_start(at("2026-12-24 09:00"), [date(2026, 12, 24), date(2026, 12, 25)]) == \
+        date(2026, 12, 28)
+
+
+def method_items(store, now):
+    return [(i.source, i.what, i.due) for i in due_items(store, now)
+            if i.source in ("3b", "7b")]
+
+
+def test_3b7_items_appear_and_a_reply_stops_them(db_path):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    priya = store.add_contact(Contact(name="Priya Rao", company="Globex"))
+    store.add_contact(Contact(name="Bob Lee", company="globex "))
+    store.add_contact(Contact(name="Cy Ito", company="Initech"))
+    move_contact(store, priya.id, "contacted")  # logs the message sent, Fri 15:00
+    assert method_items(store, clock()) == [
+        ("3b", "3B: try a second contact at Globex: Bob Lee", at("2026-12-10 00:00")),
+        ("7b", "7B: follow up once with Priya Rao", at("2026-12-16 00:00")),
+    ]
+    clock.advance(days=6)
+    log_interaction(store, priya.id, REPLY_KIND, at=clock())
+    assert method_items(store, clock()) == []
+
+
+def test_3b_says_find_one_when_there_is_no_other_target(store, clock):
+    ana = store.add_contact(Contact(name="Ana Lee", company="Acme"))
+    log_interaction(store, ana.id, MESSAGE_SENT, at=clock())
+    move_contact(store, ana.id, "contacted", at=clock())
+    whats = [what for _, what, _ in method_items(store, clock())]
+    assert whats == ["3B: try a second contact at Acme: find one",
+                     "7B: follow up once with Ana Lee"]
+
+
+def test_holidays_setting_moves_the_items_and_agenda_json_has_the_rule(db_path, capsys,
+                                                                      monkeypatch):
+    clock = Clock(at("2026-12-21 09:00"))
+    store = Store(db_path, clock=clock)
+    config.set(store, config.HOLIDAYS, "2026-12-24, 2026-12-25")
+    ana = store.add_contact(Contact(name="Ana Lee", company="Acme"))
+    move_contact(store, ana.id, "contacted")
+    monkeypatch.setattr(cli_agenda, "open_store", lambda args: Store(args.db, clock=clock))
+    assert main(["agenda", "--json", "--days", "30", "--db", str(db_path)]) == 0
+    items = {i["rule"]: i for i in json.loads(capsys.readouterr().out)}
+    assert items["3b"]["due"] == "2026-12-28T00:00:00+01:00"
+    assert items["7b"]["due"] == "2027-01-01T00:00:00+01:00"
+    assert items["7b"]["what"] == "7B: follow up once with Ana Lee"
+
+
+def test_a_bad_holiday_is_refused_and_the_file_untouched(db_path, capsys):
+    Store(db_path).set_setting("my_name", "Jo")
+    before = db_path.read_bytes()
+    assert main(["config", "holidays", "2026-02-30", "--db", str(db_path)]) == 1
+    assert capsys.readouterr().err == "coffeechat: 2026-02-30 is not a day of the calendar\n"
+    assert db_path.read_bytes() == before
