@@ -281,6 +281,9 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
         marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,
                                   thanked.get(contact.id), contact.id in thanks_open,
                                   contact.id in meeting_ahead, replied.get(contact.id)))
+    from store.method import three_b_seven_items  # the method's rules build on this module
+
+    marked.extend(three_b_seven_items(store, contacts))
     marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for item in marked:
         mark = marks.get(item.key)
