@@ -10,6 +10,8 @@ from pathlib import Path
 
 from platformdirs import user_data_dir, user_state_dir
 
+from store.files import private_folder
+
 ENV_VAR = "COFFEECHAT_DB"
 
 
@@ -37,7 +39,7 @@ def write_crash_report(exc_info) -> Path:
     """Write the traceback of an unexpected error to a new file (0600, in a 0700 folder
     of the user's state folder); its path."""
     folder = crash_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(folder)
     path = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w") as f:
