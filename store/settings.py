@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 from store.errors import InputError
 from store.text import clean
@@ -31,9 +32,11 @@ WEEKLY_GOAL = "weekly_goal"
 DAYFIRST = "dayfirst"
 JOB_ASK_PHRASES = "job_ask_phrases"
 JOB_ASK_ALLOWED = "job_ask_allowed"
+HOLIDAYS = "holidays"
 QUESTIONS_SEEDED = "questions_seeded"
 TEMPLATES_SEEDED = "templates_seeded"
 MODE_WARNED = "mode_warned"
+MY_NAME_ASKED = "my_name_asked"
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,26 @@ def _phrases_text(value: object) -> str:
     return ", ".join(value)
 
 
+def _dates_from_text(text: str) -> tuple[str, ...]:
+    """ISO dates separated by commas or line breaks."""
+    return _dates_from_file([part.strip() for part in _SEPARATORS.split(text) if part.strip()])
+
+
+def _dates_from_file(value: object) -> tuple[str, ...]:
+    """A list of ISO dates (YYYY-MM-DD), sorted, repeats dropped."""
+    if not isinstance(value, (list, tuple)):
+        raise ValueError
+    days: dict[str, None] = {}
+    for item in value:
+        if not isinstance(item, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.strip()):
+            raise ValueError(f"a holiday is a date like 2026-12-25, not {_quoted(item)}")
+        try:
+            days[date.fromisoformat(item.strip()).isoformat()] = None
+        except ValueError:
+            raise ValueError(f"{item.strip()} is not a day of the calendar") from None
+    return tuple(sorted(days))
+
+
 def _seen_from_file(value: object) -> bool:
     """Anything true counts as done: seeding twice would duplicate the user's records."""
     return bool(value)
@@ -191,29 +214,22 @@ def _mode_text(value: object) -> str:
 
 # -- the defaults that are long lists ----------------------------------------------------
 
-# Asking for a job, a referral into one, or pay.
+# Phrases that always read as asking for a job, a referral into one, or pay, whatever
+# surrounds them (store.lint's rules find the asks that depend on their context).
 DEFAULT_JOB_ASK_PHRASES: tuple[str, ...] = (
-    "job", "hiring", "hire me", "openings", "an opening", "any opening", "opening at",
-    "opening on your team", "vacancy", "vacancies",
-    "open position", "position available", "positions available", "any positions",
-    "a position at", "a position with", "a position on your team",
-    "open role", "roles available", "a role at", "a role on your team",
-    "apply for a position", "apply for the position", "apply for a role",
-    "apply for the role", "my application", "join your team", "join your company",
-    "work for your company", "refer me", "recommend me", "put in a good word",
-    "pass my resume", "pass my cv", "pass my résumé", "pass along my resume",
-    "pass along my cv", "forward my resume", "forward my cv", "my resume", "my résumé",
-    "my cv", "any opportunities", "opportunities for me", "an opportunity for me",
-    "interview me", "salary", "salaries", "how much do you make", "how much do you earn",
-    "what do you earn", "how much does it pay", "what does it pay", "pay range",
-    "pay scale", "compensation",
+    "hire me", "hiring me", "refer me for", "recommend me for", "put in a good word",
+    "vouch for me", "consider me", "considered for", "keep me in mind", "take me on",
+    "interview me", "foot in the door", "join your team", "join your company",
+    "work for your company", "job opening", "open position", "open role",
+    "headcount", "vacancy", "vacancies", "pass my resume", "pass my cv", "pass my résumé",
+    "pass my name", "put my name forward", "my resume", "my résumé", "my cv",
+    "my application", "my candidacy", "salary", "salaries", "compensation", "pay range",
+    "pay scale", "pay band",
 )
-# Phrases that contain a job-ask phrase yet ask about the other person's work or advice.
+# Phrases that hold a job-ask phrase yet ask about the other person's work.
 DEFAULT_JOB_ASK_ALLOWED: tuple[str, ...] = (
     "your job", "your first job", "your current job", "your last job", "your previous job",
-    "your old job", "your day job", "your dream job", "their job", "job title",
-    "job description", "refer me to anyone else", "refer me to someone else",
-    "refer me to others", "recommend me a", "recommend me any", "recommend me some",
+    "their job", "job title", "job description",
 )
 
 
@@ -255,11 +271,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     _phrases(JOB_ASK_PHRASES, "job-ask phrases", DEFAULT_JOB_ASK_PHRASES,
              "the job-ask list",
-             "Phrases that read as asking for a job or pay; drafts and questions with one "
-             "are flagged."),
+             "Phrases that always read as asking for a job or pay, on top of the built-in "
+             "rules; drafts and questions with one are flagged."),
     _phrases(JOB_ASK_ALLOWED, "allowed phrases", DEFAULT_JOB_ASK_ALLOWED,
              "the allowed list",
-             'Phrases that contain a job-ask phrase yet are fine, like "your job".'),
+             'Phrases that hold a job ask yet are fine, like "your job": what lies '
+             'inside one is never flagged.'),
+    Setting(
+        HOLIDAYS, "holidays", "phrases", (),
+        "Days off besides weekends (dates like 2026-12-25, comma-separated): the 3B and "
+        "7B follow-ups count business days around them.",
+        "dates like 2026-12-25 separated by commas", "the holiday list",
+        _dates_from_text, _dates_from_file, _phrases_text,
+    ),
 )
 
 INTERNAL: tuple[Setting, ...] = (
@@ -269,6 +293,9 @@ INTERNAL: tuple[Setting, ...] = (
     Setting(TEMPLATES_SEEDED, "templates seeded", "flag", False,
             "The default templates were written once.", "yes or no",
             "a seeded flag", _flag_from_text, _seen_from_file, _flag_text, internal=True),
+    Setting(MY_NAME_ASKED, "my name asked", "flag", False,
+            "The first draft asked for my name (asked once).", "yes or no",
+            "an asked flag", _flag_from_text, _seen_from_file, _flag_text, internal=True),
     Setting(MODE_WARNED, "mode warned", "text", None,
             "The file mode last warned about, like 0644.", "a file mode like 0644",
             "a file mode", _name_from_text, _mode_from_file, _mode_text, internal=True),
