@@ -28,7 +28,7 @@ def opened(monkeypatch):
         def run(self):
             seen.append(self.meet_with)
 
-    monkeypatch.setattr(tui_app, "make_app", lambda store, meet_with: FakeApp(meet_with))
+    monkeypatch.setattr(tui_app, "make_app", lambda store, meet_with, prepare: FakeApp(meet_with))
     return seen
 
 

@@ -40,6 +40,7 @@ from tui.screens.contact import ContactScreen
 from tui.screens.draft import DraftScreen
 from tui.modals.form import EditScreen
 from tui.screens.meeting import MeetingScreen
+from tui.screens.prep import PrepScreen
 from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
 from tui.modals.quick_add import QuickAddScreen
 from tui.screens.tree import TreeScreen
@@ -405,6 +406,10 @@ async def test_every_screen_shows_a_hostile_name_literally(store, db_path):
         await wait_for_screen(pilot, EditScreen)
         shows_literally(app, shown=TYPED, times=3)
         await pilot.press("escape", "2", "m")
+        app.flush_writes()
+        await wait_for_screen(pilot, PrepScreen)
+        shows_literally(app, times=1)  # the name in the header
+        await pilot.press("f5")
         app.flush_writes()
         meeting = await wait_for_screen(pilot, MeetingScreen)
         shows_literally(app, times=3)  # the name, role and company in the header at least

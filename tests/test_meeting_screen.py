@@ -15,6 +15,7 @@ from store.records import Contact, FollowUp, Meeting
 from tests.screen import TIMEOUT, screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.screens.meeting import IDLE_SAVE_SECONDS, MeetingScreen
+from tui.screens.prep import PrepScreen
 from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
 
 
@@ -46,7 +47,10 @@ async def settle(app, pilot):
 
 
 async def open_from_card(app, pilot) -> MeetingScreen:
-    await pilot.press("2", "m")  # the contacted column, its first card
+    await pilot.press("2", "m")  # the contacted column, its first card: its preparation
+    app.flush_writes()
+    await wait_for_screen(pilot, PrepScreen)
+    await pilot.press("f5")  # start the clock
     app.flush_writes()
     return await wait_for_screen(pilot, MeetingScreen)
 
@@ -160,7 +164,9 @@ async def test_leaving_saves_and_m_resumes_with_the_notes(store, alice, db_path)
         await settle(app, pilot)
         (first,) = Store(db_path).records(Meeting)
         assert first.notes == "first words"
-        screen = await open_from_card(app, pilot)
+        await pilot.press("2", "m")  # a running meeting: m resumes its notes pad at once
+        app.flush_writes()
+        screen = await wait_for_screen(pilot, MeetingScreen)
         assert screen.meeting.id == first.id
         assert "first words" in screen_text(app)
         await pilot.press(*" and more")

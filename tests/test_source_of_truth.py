@@ -88,7 +88,7 @@ async def test_meeting_end_from_m_shows_on_the_board(store, db_path):
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: "Ana Lee" in column_names(app, "contacted"), "the card")
-        await pilot.press("2", "m")
+        await pilot.press("2", "m", "f5")  # prepare, then start
         await end_meeting_with_a_referral(app, pilot)
         await until(pilot, lambda: isinstance(app.screen, BoardScreen)
                     and "Ana Lee" in column_names(app, "met")

@@ -46,11 +46,13 @@ class CoffeeChatApp(App):
         *,
         clock: Callable[[], datetime] | None = None,
         meet_with: Contact | QuickAdd | None = None,
+        prepare: Contact | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock or store.clock
         self.meet_with = meet_with  # open meeting mode for them at once (coffeechat meet)
+        self.prepare = prepare  # open the preparation for them at once (coffeechat prep)
         self.undo_stack: list[UndoEntry] = []
         self.crash_report: Path | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coffeechat-write")
@@ -70,6 +72,10 @@ class CoffeeChatApp(App):
             from tui.screens.meeting import open_meeting
 
             open_meeting(self, self.meet_with)
+        if self.prepare is not None:
+            from tui.screens.prep import open_preparation
+
+            open_preparation(self, self.prepare.id)
 
     def on_ready(self) -> None:
         """The first frame is on screen. Opened by the CLI, the app started without the
@@ -255,6 +261,8 @@ def make_app(
     *,
     clock: Callable[[], datetime] | None = None,
     meet_with: Contact | QuickAdd | None = None,
+    prepare: Contact | None = None,
 ) -> CoffeeChatApp:
-    """The app as the CLI and the tests build it; meet_with opens meeting mode at once."""
-    return CoffeeChatApp(store, clock=clock, meet_with=meet_with)
+    """The app as the CLI and the tests build it; meet_with opens meeting mode at once,
+    prepare a meeting's preparation."""
+    return CoffeeChatApp(store, clock=clock, meet_with=meet_with, prepare=prepare)

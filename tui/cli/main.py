@@ -15,19 +15,19 @@ from collections.abc import Callable, Sequence
 from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import CoffeeError
-from store.followups import move_contact
+from store.followups import move_contact, promote_referrer
 from store.merge import likely_duplicate
 from store.paths import demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui.cli import agenda, config, doctor, drafts, meet, stats, tidy, transfer
+from tui.cli import agenda, config, doctor, drafts, loop, meet, stats, tidy, transfer
 from tui.cli.kit import (
     add_command, contact_json, db_option, db_path, open_store, print_json, warn_read_only,
 )
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config)
+FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config, loop)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
@@ -108,11 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def open_app(store: Store, meet_with=None) -> int:
+def open_app(store: Store, meet_with=None, prepare=None) -> int:
     """Run the app; its exit code (1 after a crash, whose traceback is in a file)."""
     from tui.app import make_app  # Textual is imported only to open the app
 
-    app = make_app(store, meet_with=meet_with)
+    app = make_app(store, meet_with=meet_with, prepare=prepare)
     app.run()
     if app.crash_report:
         print(f"coffeechat: stopped on an unexpected error; the traceback is in "
@@ -136,6 +136,8 @@ def cmd_add(args: argparse.Namespace) -> int:
                 tags=args.tag,
             )
         )
+        if referrer is not None:
+            promote_referrer(store, referrer.id)
         twin = likely_duplicate(store, contact.fields_doc(), not_id=contact.id)
     if twin is not None:
         print(printable(f"coffeechat: added all the same; it looks like {twin.name} "

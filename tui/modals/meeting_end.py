@@ -1,4 +1,5 @@
-"""Meeting mode's two questions: the summary to confirm before ending, and "add this person?"."""
+"""Meeting mode's questions: the summary to confirm before ending, "add this person?", and
+"discard this meeting?"."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import Static
 from store.dates import describe
 from store.meetings import THANKS_TEXT, EndPlan
 from store.quickadd import QuickAdd
+from store.records import Contact
 from store.text import printable
 from tui.modals.base import Modal
 
@@ -71,13 +73,25 @@ class EndMeetingScreen(Modal[EndPlan | None]):
             text.append(f"  • {printable(todo.text)}")
             text.append(f" — due {describe(todo.due)}\n" if todo.due else "\n")
         text.append(f"  • {THANKS_TEXT} — due {describe(plan.thanks_due)}\n")
+        if plan.theirs:
+            heading("Their promises (a check-in each)")
+            for promise in plan.theirs:
+                text.append(f"  • {printable(promise.text)} — check in "
+                            f"{describe(plan.check_in(promise))}\n")
         if plan.resources:
             heading("Kept on the meeting")
             for resource in plan.resources:
                 text.append(f"  • {printable(resource)}\n")
-        if plan.new_stage:
+        stage = plan.new_stage or plan.contact.stage
+        introduced = plan.introduced + len(plan.referrals)
+        if plan.new_stage or (introduced and stage in ("met", "thanked")):
             heading("Stage")
+        if plan.new_stage:
             text.append(f"  {plan.contact.stage} → {plan.new_stage}\n")
+        if introduced and stage == "thanked":
+            text.append(f"  thanked → referred: they introduced {introduced}\n")
+        elif introduced and stage == "met":
+            text.append(f"  → referred once thanked: they introduced {introduced}\n")
         if plan.problems:
             heading("Not read (fix them first, or they are left as notes)")
             for problem in plan.problems:
@@ -122,6 +136,38 @@ class NewContactScreen(Modal[bool]):
         text.append("enter add and meet · esc cancel", style="dim")
         with VerticalScroll() as box:
             box.border_title = "Meet someone new"
+            yield Static(text)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class DiscardScreen(Modal[bool]):
+    """"Discard this meeting?": it will not count as held."""
+
+    BINDINGS = [
+        Binding("enter,y", "answer(True)", "Discard", id="meeting-discard.confirm",
+                tooltip="Discard the meeting; it counts for nothing (u undoes)"),
+        Binding("escape,n", "cancel", "Keep it", id="meeting-discard.cancel",
+                tooltip="Keep the meeting as it is"),
+    ]
+
+    def __init__(self, contact: Contact, *, started: bool) -> None:
+        super().__init__()
+        self.contact = contact
+        self.started = started
+
+    def compose(self) -> ComposeResult:
+        text = Text("Discard the meeting with ")
+        text.append(printable(self.contact.name), style="bold")
+        text.append("? It will not count as held, nothing moves")
+        text.append(", and its notes stay on it.\n\n" if self.started else ".\n\n")
+        text.append("enter discard · esc keep it", style="dim")
+        with VerticalScroll() as box:
+            box.border_title = "Discard the meeting"
             yield Static(text)
 
     def action_answer(self, yes: bool) -> None:

@@ -30,7 +30,7 @@ from tui.messages import DataChanged
 from widgets.stage_column import Card, Cards, StageColumn
 
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
-                  "draft", "agenda"}
+                  "draft", "agenda", "reply"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
 
 
@@ -87,7 +87,9 @@ class BoardScreen(Screen):
         Binding("s", "stats", "Stats", id="board.stats",
                 tooltip="Funnel, reply rate, meetings per week, weekly goal"),
         Binding("m", "meeting", "Meet", id="board.meeting",
-                tooltip="Meeting mode: notes, questions and timer (resumes an open meeting)"),
+                tooltip="Prepare the meeting (F5 there starts it); a running one resumes"),
+        Binding("r", "reply", "Reply", id="board.reply",
+                tooltip="They replied: log it (no more nudges) and schedule the meeting"),
         Binding("w", "draft", "Write", id="board.draft",
                 tooltip="Write a note: the draft the stage calls for, checked for job asks"),
         Binding("a", "agenda", "Agenda", id="board.agenda",
@@ -397,11 +399,18 @@ class BoardScreen(Screen):
         self.app.push_screen(StatsScreen())
 
     def action_meeting(self) -> None:
-        from tui.screens.meeting import open_meeting
+        from tui.screens.prep import open_preparation
 
         contact = self.focused_contact()
         if contact is not None:
-            open_meeting(self.app, contact)
+            open_preparation(self.app, contact.id)
+
+    def action_reply(self) -> None:
+        from tui.modals.schedule import reply
+
+        contact = self.focused_contact()
+        if contact is not None:
+            reply(self.app, contact)
 
     def action_draft(self) -> None:
         from tui.screens.draft import open_draft

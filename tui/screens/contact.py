@@ -67,6 +67,8 @@ class ContactScreen(Screen):
         Binding("escape", "back", "Back", id="contact.back",
                 tooltip="Back to where you came from"),
         Binding("e", "edit", "Edit", id="contact.edit", tooltip="Edit every field"),
+        Binding("r", "reply", "Reply", id="contact.reply",
+                tooltip="They replied: log it (no more nudges) and schedule the meeting"),
         Binding("pageup", "scroll(-1)", "Page up", show=False, id="contact.page-up",
                 tooltip="Scroll the page up"),
         Binding("pagedown", "scroll(1)", "Page down", show=False, id="contact.page-down",
@@ -256,6 +258,12 @@ class ContactScreen(Screen):
             body.scroll_page_up()
         else:
             body.scroll_page_down()
+
+    def action_reply(self) -> None:
+        from tui.modals.schedule import reply
+
+        if self.profile is not None:
+            reply(self.app, self.profile.contact)
 
     def action_edit(self) -> None:
         if self.profile is None:

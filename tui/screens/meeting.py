@@ -1,5 +1,8 @@
 """Meeting mode: the notes pad for the coffee itself, with questions, research and a timer.
 
+It opens once the clock runs: from the preparation (`F5`), or straight away with
+`coffeechat meet REF`. `F7` discards a meeting started by mistake.
+
 The notes save themselves on the app's writer thread a second after typing stops and
 when the screen closes, so a killed process loses at most that second; opening meeting
 mode again for the same contact resumes the unfinished meeting.
@@ -38,7 +41,8 @@ from widgets.safe_text import SafeTextArea
 IDLE_SAVE_SECONDS = 1.0
 TIMER_SECONDS = 1.0
 LENGTH_STEP = 5
-NOTES_PLACEHOLDER = "Notes… lines starting ref: todo: read: are captured when the meeting ends"
+NOTES_PLACEHOLDER = ("Notes… lines starting ref: todo: they: read: are captured when the "
+                     "meeting ends")
 
 
 def open_meeting(app: App, target: Contact | QuickAdd) -> None:
@@ -82,6 +86,8 @@ class MeetingScreen(Screen):
                 tooltip="Start the line with todo: — something you promised (… by fri)"),
         Binding("f4", "prefix('read')", "read:", priority=True, id="meeting.read",
                 tooltip="Start the line with read: — a book, article or URL"),
+        Binding("f6", "prefix('they')", "they:", priority=True, id="meeting.they",
+                tooltip="Start the line with they: — something they promised (… by fri)"),
         Binding("f5", "tick", "tick", priority=True, id="meeting.tick",
                 tooltip="Tick the next prepared question"),
         Binding("shift+f5", "untick", "untick", priority=True, show=False,
@@ -90,6 +96,8 @@ class MeetingScreen(Screen):
                 tooltip="End the meeting: a summary to confirm"),
         Binding("f9", "editor", "editor", priority=True, id="meeting.editor",
                 tooltip="Edit the notes in $EDITOR and come back"),
+        Binding("f7", "discard", "discard", priority=True, show=False, id="meeting.discard",
+                tooltip="Discard the meeting (asks first): it will not count as held"),
         Binding("f12", f"length({LENGTH_STEP})", f"+{LENGTH_STEP}m", priority=True,
                 id="meeting.longer", tooltip="Plan the meeting 5 minutes longer"),
         Binding("shift+f12", f"length(-{LENGTH_STEP})", f"-{LENGTH_STEP}m", priority=True,
@@ -276,7 +284,12 @@ class MeetingScreen(Screen):
             self.notes.replace(text, (0, 0), self.notes.document.end)
             self.save_now()
 
-    # -- ending ------------------------------------------------------------------------
+    # -- discarding and ending ---------------------------------------------------------
+
+    def action_discard(self) -> None:
+        from tui.screens.prep import discard
+
+        self.on_screen_after_typing(lambda: discard(self.app, self.meeting, self.contact, self))
 
     def action_end(self) -> None:
         self.on_screen_after_typing(self._summarise)
