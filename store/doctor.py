@@ -18,7 +18,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from store.db import LOCK_TIMEOUT, MAX_NAME_BYTES, META_TABLE, SCHEMA_VERSION, SETTINGS_TABLE, Store
-from store.drafts import Template
+from store.drafts import KeptDraft, Template
 from store.errors import StoreError
 from store.followups import AgendaMark
 from store.importing import KEYS
@@ -32,6 +32,7 @@ from store.storage import BACKUP_NAME, AtomicJSONStorage, backup_folder, backups
 
 RECORD_TYPES: tuple[type[Record], ...] = (
     Contact, Interaction, Meeting, FollowUp, Template, Question, AgendaMark, DistinctPair,
+    KeptDraft,
 )
 KNOWN_TABLES = {cls.TABLE for cls in RECORD_TYPES} | {META_TABLE, SETTINGS_TABLE}
 DUPLICATE_KEYS = tuple(zip(("LinkedIn URL", "email", "name and company"), KEYS, strict=True))
@@ -39,6 +40,7 @@ DUPLICATE_KEYS = tuple(zip(("LinkedIn URL", "email", "name and company"), KEYS, 
 CONTACT_LINKS: tuple[tuple[type[Record], str], ...] = (
     (Interaction, "contact_id"), (Meeting, "contact_id"), (FollowUp, "contact_id"),
     (DistinctPair, "first"), (DistinctPair, "second"),
+    (KeptDraft, "contact_id"),
 )
 
 

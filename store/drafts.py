@@ -71,13 +71,11 @@ Subject: {referrer} suggested I get in touch
 
 Hi {first_name},
 
-{referrer} suggested I get in touch. I'm {my_name}, and I'm exploring a move into \
-{industry}; {referrer} said you'd be the right person to ask what the work at {company} \
-is really like.
+{referrer} suggested I write to you. I'm {my_name}, exploring a move into {industry}.
+Your work at {company} is what I'd most like to understand, and your advice would mean a
+lot to me.
 
-Would you have 20 minutes for a coffee or a call in the next few weeks? I'd love to hear \
-how you got where you are and what you'd tell someone starting out. I'm happy to fit \
-around your schedule.
+Would you have 20 minutes for a coffee or a call in the next few weeks?
 
 Thank you,
 {my_name}
@@ -87,11 +85,10 @@ Subject: A question about your work at {company}
 
 Hi {first_name},
 
-I'm {my_name}. I came across your work as {role} at {company}, and I'm trying to learn \
-more about {industry} before I decide where to take my career.
+I came across your work as {role} at {company}. I'm {my_name}, exploring the {industry}
+field. Your path is the one I'd most like to learn from.
 
-Your path is the kind I'd like to understand. Would you have 15 minutes for a short call \
-sometime in the next few weeks? I'll come with a few questions and keep to time.
+Would you have 15 minutes for a short call sometime in the next few weeks?
 
 Thank you for considering it,
 {my_name}
@@ -101,12 +98,11 @@ Subject: A fellow alum with a question about {industry}
 
 Hi {first_name},
 
-I'm {my_name}; I found you through {how_we_know}, and it was great to see a fellow \
-graduate at {company}. I'm exploring {industry} and would value the view of someone who \
-started where I'm starting.
+I found you through {how_we_know}, and it was great to see a fellow graduate at
+{company}. Your work as {role} is what I'd like to hear about. I'm {my_name}, exploring
+the {industry} field.
 
-Could I buy you a coffee, or take 20 minutes of your time on a call? I'd like to hear how \
-you got from school to your work as {role}.
+Could I buy you a coffee, or take 20 minutes of your time on a call?
 
 Best wishes,
 {my_name}
@@ -244,6 +240,7 @@ class DraftSetup:
     values: dict[str, str]
     settings: dict
     chosen: int
+    kept: str = ""  # the text kept from the last time (esc, "keep it"), if any
 
     def draft(self, index: int | None = None) -> Draft:
         template = self.templates[self.chosen if index is None else index]
@@ -256,12 +253,16 @@ def prepare_draft(store: Store, contact_id: int, kind: str | None = None) -> Dra
     with store.transaction():
         contact = store.contact(contact_id)
         all_templates = templates(store)
+        kept = next(iter(store.find(KeptDraft, contact_id=contact_id)), None)
+        if kept is not None and kind is None:
+            kind = kept.kind
         return DraftSetup(
             contact,
             tuple(all_templates),
             draft_values(store, contact),
             store.settings(),
             _choose(all_templates, contact, kind),
+            kept.text if kept is not None else "",
         )
 
 
@@ -338,4 +339,40 @@ def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Conta
         sent = log_interaction(store, contact_id, interaction, sent_channel(contact), text=text)
         if contact.stage in SENT_MOVES:
             contact = store.move(contact_id, SENT_MOVES[contact.stage], at=sent.at)
+        return contact
+
+
+# -- drafts kept for later -------------------------------------------------------------------
+
+
+@dataclass
+class KeptDraft(Record):
+    """A draft the user left with "keep it": `w` on the card opens it again."""
+
+    TABLE: ClassVar[str] = "kept_drafts"
+    contact_id: int = 0
+    kind: str = ""
+    text: str = ""
+    at: str = ""
+
+
+def keep_draft(store: Store, contact_id: int, kind: str, text: str) -> None:
+    """Keep this draft for the contact (one a contact: it replaces the last one)."""
+    with store.transaction():
+        drop_draft(store, contact_id)
+        store.insert(KeptDraft(contact_id=contact_id, kind=check_kind(kind), text=text,
+                               at=store.now()))
+
+
+def drop_draft(store: Store, contact_id: int) -> None:
+    with store.transaction():
+        for kept in store.find(KeptDraft, contact_id=contact_id):
+            store.remove(KeptDraft, kept.id)
+
+
+def send_draft(store: Store, contact_id: int, kind: str, text: str) -> Contact:
+    """mark_sent, and the draft kept for the contact goes: it was sent."""
+    with store.transaction():
+        contact = mark_sent(store, contact_id, kind, text)
+        drop_draft(store, contact_id)
         return contact

@@ -238,12 +238,15 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
     nudges: dict[int, list[datetime]] = {}
     thanked: dict[int, datetime] = {}
     replied: dict[int, datetime] = {}
+    first_sent: dict[int, datetime] = {}
     for interaction in records(Interaction):
         cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
             continue
         last_touch[cid] = _later(last_touch.get(cid), at)
-        if interaction.kind == NUDGE_SENT:
+        if interaction.kind == MESSAGE_SENT and (cid not in first_sent or at < first_sent[cid]):
+            first_sent[cid] = at
+        elif interaction.kind == NUDGE_SENT:
             nudges.setdefault(cid, []).append(at)
         elif interaction.kind == THANKS_SENT:
             thanked[cid] = _later(thanked.get(cid), at)
@@ -283,7 +286,7 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
                                   contact.id in meeting_ahead, replied.get(contact.id)))
     from store.method import three_b_seven_items  # the method's rules build on this module
 
-    marked.extend(three_b_seven_items(store, contacts))
+    marked.extend(three_b_seven_items(store, contacts, first_sent, replied))
     marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for item in marked:
         mark = marks.get(item.key)
@@ -403,7 +406,7 @@ def overdue_contact_ids(store: Store, now: datetime, only: int | None = None) ->
 # -- done and snooze -----------------------------------------------------------------------
 
 # What marking an item done logs with the contact (a thank-you is `thank`).
-DONE_LOGS = {"nudge": NUDGE_SENT, "reconnect": MESSAGE_SENT}
+DONE_LOGS = {"nudge": NUDGE_SENT, "7b": NUDGE_SENT, "reconnect": MESSAGE_SENT}
 
 
 def mark_done(store: Store, item: DueItem) -> None:

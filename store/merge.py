@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from store.changes import ConflictError
 from store.db import Store
+from store.drafts import KeptDraft
 from store.errors import InputError
 from store.followups import AgendaMark
 from store.importing.matching import Matcher
@@ -30,7 +32,7 @@ MERGED_FIELDS = (
     "how_we_know", "referred_by", "tags", "keep_in_touch", "connected_on", "notes",
     "research", "culture",
 )
-OWNED = (Interaction, Meeting, FollowUp)  # the records that belong to one contact
+OWNED = (Interaction, Meeting, FollowUp, KeptDraft)  # the records that belong to one contact
 
 
 @dataclass
@@ -56,14 +58,19 @@ def mark_distinct(store: Store, a: int, b: int) -> None:
             store.insert(DistinctPair(first=min(a, b), second=max(a, b)))
 
 
-def likely_duplicate(store: Store, fields: dict, *, not_id: int | None = None) -> Contact | None:
+def find_duplicate(contacts: Iterable[Contact], fields: dict, *, not_id: int | None = None,
+                   distinct: set[frozenset[int]] = frozenset()) -> Contact | None:
     """The contact (archived ones included, merged ones not) these fields would match on
     import, other than `not_id` and those marked distinct from it; or None."""
-    pairs = distinct_pairs(store) if not_id is not None else set()
-    others = [c for c in store.contacts(include_archived=True)
-              if c.id != not_id and c.merged_into is None
-              and frozenset((c.id, not_id)) not in pairs]
+    others = [c for c in contacts if c.id != not_id and c.merged_into is None
+              and frozenset((c.id, not_id)) not in distinct]
     return Matcher(others).find(fields)
+
+
+def likely_duplicate(store: Store, fields: dict, *, not_id: int | None = None) -> Contact | None:
+    """find_duplicate among the stored contacts."""
+    return find_duplicate(store.contacts(include_archived=True), fields, not_id=not_id,
+                          distinct=distinct_pairs(store))
 
 
 # -- merging -------------------------------------------------------------------------------

@@ -14,10 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
 from store import settings as config
-from store.followups import MESSAGE_SENT, DueItem
+from store.followups import DueItem
 from store.importing.matching import fold
-from store.records import Contact, Interaction, parse_iso
-from store.stats import REPLY_KIND
+from store.records import Contact
 
 NOON = time(12)
 THREE_B, SEVEN_B = 3, 7
@@ -64,38 +63,32 @@ def holidays(settings: Mapping) -> tuple[date, ...]:
     return tuple(date.fromisoformat(d) for d in config.get(settings, config.HOLIDAYS))
 
 
-def three_b_seven_items(store, contacts: Mapping[int, Contact | None]) -> list[DueItem]:
+def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
+                       first_sent: Mapping[int, datetime], replied: Iterable[int]
+                       ) -> list[DueItem]:
     """The 3B and 7B items of the contacted contacts at an employer (a company) whose
-    first message has no reply yet. The 3B item names the targets at the same employer to pick from (or says to
-    find one); keys `3b:ID:SENT` and `7b:ID:SENT`."""
+    first message (`first_sent`, from the agenda's one pass over the interactions) has no
+    reply yet. The 3B item names the targets at the same employer to pick from (or says
+    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`."""
+    replied = set(replied)
+    waiting = [(contacts[cid], at) for cid, at in first_sent.items()
+               if contacts.get(cid) is not None and contacts[cid].stage == "contacted"
+               and contacts[cid].company and cid not in replied]
+    if not waiting:
+        return []
     off = holidays(store.settings())
-    sent: dict[int, datetime] = {}
-    replied: set[int] = set()
-    for interaction in store.records(Interaction):
-        cid = interaction.contact_id
-        at = parse_iso(interaction.at, aware=True)
-        if cid not in contacts or at is None:
-            continue
-        if interaction.kind == MESSAGE_SENT and (cid not in sent or at < sent[cid]):
-            sent[cid] = at
-        elif interaction.kind == REPLY_KIND:
-            replied.add(cid)
     targets: dict[str, list[str]] = {}
-    for contact in store.contacts():
-        if contact.stage == "target" and contact.company and not contact.archived:
+    for contact in store.find(Contact, stage="target"):
+        if contact.company and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
-    for cid, at in sent.items():
-        contact = contacts[cid]
-        if (contact is None or contact.stage != "contacted" or not contact.company
-                or cid in replied):
-            continue
+    for contact, at in waiting:
         others = targets.get(fold(contact.company), [])
         pick = f": {', '.join(sorted(others))}" if others else ": find one"
         items.append(DueItem(contact, f"3B: try a second contact at {contact.company}{pick}",
                              business_day_due(at, THREE_B, off), at,
-                             f"3b:{cid}:{at.isoformat()}"))
+                             f"3b:{contact.id}:{at.isoformat()}"))
         items.append(DueItem(contact, f"7B: follow up once with {contact.name}",
                              business_day_due(at, SEVEN_B, off), at,
-                             f"7b:{cid}:{at.isoformat()}"))
+                             f"7b:{contact.id}:{at.isoformat()}"))
     return items

@@ -11,6 +11,8 @@ from store.records import Contact, Interaction
 from tests.screen import screen_text, wait_for_screen
 from tui.app import make_app
 from tui.screens.board import BoardScreen
+from tui.modals.ask import AskScreen
+from tui.modals.choice import ChoiceScreen
 from tui.screens.draft import COPIED, DraftScreen
 from tui.modals.template_editor import TextEditScreen
 
@@ -32,6 +34,9 @@ async def settle(pilot) -> None:
 async def open_draft_of(pilot, stage_key: str = "1") -> DraftScreen:
     await pilot.press(stage_key, "w")
     await settle(pilot)
+    if not Store(pilot.app.store.path).settings().get("my_name"):
+        await wait_for_screen(pilot, AskScreen)  # the first draft asks for a name, once
+        await pilot.press("escape")
     return await wait_for_screen(pilot, DraftScreen)
 
 
@@ -79,10 +84,10 @@ async def test_checklist_follows_typing_and_flags_the_words(store):
         await pilot.pause()
         shown = screen_text(app)
         assert "✗ no job ask" in shown and "1 flagged" in shown
-        assert "l.1 hiring" in shown
+        assert "l.1 Are you hiring" in shown
         line = draft.editor.get_line(0)
         flagged = [span for span in line.spans if span.style and "underline" in str(span.style)]
-        assert [line.plain[s.start:s.end] for s in flagged] == ["hiring"]
+        assert [line.plain[s.start:s.end] for s in flagged] == ["Are you hiring"]
 
         for _ in range(len("Are you hiring? ")):
             await pilot.press("backspace")
@@ -113,7 +118,9 @@ async def test_switch_template_and_mark_a_thank_you_sent(store, db_path):
         assert "thank-you to the referrer (6/7)" in screen_text(app)
         await pilot.press("shift+f8")
         assert "thank-you after the meeting (5/7)" in screen_text(app)
-        await pilot.press("f5")
+        await pilot.press("f5")  # {my_name} and {meeting_date} are not filled in: it asks
+        await wait_for_screen(pilot, ChoiceScreen)
+        await pilot.press("y")
         await settle(pilot)
         await wait_for_screen(pilot, BoardScreen)
     again = Store(db_path)

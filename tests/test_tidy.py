@@ -46,7 +46,7 @@ def test_merge_moves_everything_and_undo_gives_the_same_bytes(store, db_path, tw
     store.subscribe(heard.append)
     plan = plan_merge(store, ana.id, twin.id)
     assert [c.name for c in plan.conflicts] == ["name", "role", "company"]
-    assert plan.moved == {"interactions": 1, "meetings": 1, "followups": 2}
+    assert plan.moved == {"interactions": 1, "meetings": 1, "followups": 2, "kept_drafts": 0}
     role = next(c for c in plan.fields if c.name == "role")
     role.take_other = True
     merge(store, plan)

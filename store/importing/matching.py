@@ -17,7 +17,7 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=65536)  # names and companies repeat across rows and lookups
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", plain.casefold()).strip()
@@ -33,7 +33,7 @@ def linkedin_key(url: str) -> str:
 KEYS: tuple[Callable[[dict], object], ...] = (
     lambda f: linkedin_key(f.get("linkedin", "")),
     lambda f: f.get("email", "").strip().casefold(),
-    lambda f: (_fold(f.get("name", "")), _fold(f.get("company", ""))),
+    lambda f: (fold(f.get("name", "")), fold(f.get("company", ""))),
 )
 
 
@@ -52,7 +52,7 @@ class Matcher:
             value = key(doc)
             if value and value != ("", ""):
                 index.setdefault(value, contact)
-        self.by_name.setdefault(_fold(contact.name), {})[id(contact)] = contact
+        self.by_name.setdefault(fold(contact.name), {})[id(contact)] = contact
 
     def find(self, fields: dict) -> Contact | None:
         wanted = linkedin_key(fields.get("linkedin", ""))
@@ -67,4 +67,4 @@ class Matcher:
         return None
 
     def named(self, name: str) -> list[Contact]:
-        return list(self.by_name.get(_fold(name), {}).values())
+        return list(self.by_name.get(fold(name), {}).values())

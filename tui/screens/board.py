@@ -23,14 +23,23 @@ from store.board import BoardModel
 from store.changes import CONTACTS
 from store.errors import CoffeeError
 from store.followups import move_contact, overdue_contact_ids
+from store.merge import (
+    delete_contact,
+    find_duplicate,
+    mark_distinct,
+    merge,
+    plan_delete,
+    plan_merge,
+)
 from store.records import STAGES, Contact, stage_after
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
 from tui.messages import DataChanged
+from tui.modals.choice import ChoiceScreen
 from widgets.stage_column import Card, Cards, StageColumn
 
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
-                  "draft", "agenda", "reply"}
+                  "draft", "agenda", "reply", "merge", "delete", "settings"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
 
 
@@ -74,6 +83,14 @@ class BoardScreen(Screen):
                 tooltip="Quick add: name, role @ company, industry"),
         Binding("e", "edit", "Edit", id="board.edit", tooltip="Edit every field of the card"),
         Binding("x", "archive", "Archive", id="board.archive", tooltip="Hide the card (u undoes)"),
+        Binding("x", "restore", "Restore", id="board.restore",
+                tooltip="Bring the archived card back (u undoes)"),
+        Binding("M", "merge", "Merge with…", show=False, id="board.merge",
+                tooltip="Merge another contact into this one, field by field (u undoes)"),
+        Binding("D", "delete", "Delete", show=False, id="board.delete",
+                tooltip="Delete the contact with its meetings and follow-ups (u undoes)"),
+        Binding("comma", "settings", "Settings", show=False, key_display=",",
+                id="board.settings", tooltip="Your name, nudge days, weekly goal, date order…"),
         Binding("u", "undo", "Undo", id="board.undo",
                 tooltip="Undo the last move, archive or edit"),
         Binding("slash", "filter", "Filter", key_display="/", id="board.filter",
@@ -103,6 +120,7 @@ class BoardScreen(Screen):
         self.model = BoardModel()
         self.cards: dict[int, Card] = {}
         self.active_stage = STAGES[0]
+        self.on_archived = False  # the focused card is archived: x restores
         self.held_keys: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
@@ -163,6 +181,7 @@ class BoardScreen(Screen):
                 self.column(stage).set_cards(Cards(self.model.visible_ids(stage), self.card),
                                              select=select)
         self.update_header()
+        self.sync_footer()
 
     def update_header(self) -> None:
         total, archived = self.model.counts()
@@ -185,6 +204,7 @@ class BoardScreen(Screen):
         self.active_stage = stage
         for column in self.columns:
             column.active = column.stage == stage
+        self.sync_footer()
 
     def focused_column(self) -> StageColumn:
         return self.column(self.active_stage)
@@ -277,12 +297,15 @@ class BoardScreen(Screen):
 
     def action_cursor(self, delta: int) -> None:
         self.focused_column().move_cursor(delta)
+        self.sync_footer()
 
     def action_cursor_to(self, index: int) -> None:
         self.focused_column().cursor_to(index)
+        self.sync_footer()
 
     def action_page(self, direction: int) -> None:
         self.focused_column().page(direction)
+        self.sync_footer()
 
     def action_move(self, delta: int) -> None:
         contact = self.focused_contact()
@@ -324,10 +347,31 @@ class BoardScreen(Screen):
         def added(contact: Contact) -> None:
             self.select(contact.id)
 
+        def add(contact: Contact) -> None:
+            self.app.write(self.app.store.add_contact, contact, on_saved=added, undo="add")
+
         def chosen(parsed) -> None:
-            if parsed is not None:
-                self.app.write(self.app.store.add_contact, parsed.contact(stage=stage),
-                               on_saved=added, undo="add")
+            if parsed is None:
+                return
+            contact = parsed.contact(stage=stage)
+            twin = find_duplicate(self.model.contacts.values(), contact.fields_doc())
+            if twin is None:
+                add(contact)
+                return
+
+            def answered(answer: str | None) -> None:
+                if answer == "add":
+                    add(contact)
+                elif answer == "open":
+                    self.select(twin.id)
+                    self.action_open_contact()
+
+            where = f"{twin.headline} · {twin.stage}" + (" · archived" if twin.archived else "")
+            self.app.push_screen(ChoiceScreen(
+                "Someone you have already?",
+                f"{twin.name} ({where}) looks like the same person.",
+                [("o", "open them instead", "open"), ("a", "add all the same", "add")],
+                default="open"), answered)
 
         self.app.push_screen(QuickAddScreen(stage), chosen)
 
@@ -347,13 +391,96 @@ class BoardScreen(Screen):
         self.app.push_screen(screen, edited)
 
     def action_archive(self) -> None:
+        self._set_archived(True)
+
+    def action_restore(self) -> None:
+        self._set_archived(False)
+
+    def _set_archived(self, archived: bool) -> None:
         contact = self.focused_contact()
-        if contact is None or contact.archived:
+        if contact is None or contact.archived == archived:
             return
-        self.put(replace(contact, archived=True))
-        self.app.write(self.app.store.set_archived, contact.id, True, undo="archive",
+        verb = "archive" if archived else "restore"
+        self.put(replace(contact, archived=archived))
+        self.app.write(self.app.store.set_archived, contact.id, archived, undo=verb,
                        on_error=lambda _: self.reread(contact.id))
-        self.notify(f"archived {printable(contact.name)} — u to undo", timeout=4, markup=False)
+        self.notify(f"{verb}d {printable(contact.name)} — u to undo", timeout=4, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`x` archives a card, or restores an archived one: the footer shows which."""
+        if action in ("archive", "restore"):
+            contact = self.focused_contact()
+            return (action == "restore") == bool(contact and contact.archived)
+        return True
+
+    def sync_footer(self) -> None:
+        """The footer follows the focused card (archived or not); refreshed only when
+        that changes, so an arrow key repaints no footer."""
+        contact = self.focused_contact()
+        archived = bool(contact and contact.archived)
+        if archived != self.on_archived:
+            self.on_archived = archived
+            self.refresh_bindings()
+
+    # -- tidying: merge, delete, settings ------------------------------------------------
+
+    def action_merge(self) -> None:
+        from tui.modals.merge import MergeScreen, PickContactScreen
+
+        keep = self.focused_contact()
+        if keep is None:
+            return
+        store = self.app.store
+
+        def picked(other_id: int | None) -> None:
+            if other_id is None:
+                return
+            try:
+                plan = plan_merge(store, keep.id, other_id)
+            except CoffeeError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+
+            def answered(answer) -> None:
+                if answer == "distinct":
+                    self.app.write(mark_distinct, store, keep.id, other_id,
+                                   undo="not a duplicate")
+                elif answer is not None:
+                    self.app.write(merge, store, answer, undo="merge",
+                                   on_saved=lambda kept: self.select(kept.id))
+
+            self.app.push_screen(MergeScreen(plan), answered)
+
+        contacts = self.model.contacts.values()
+        twin = find_duplicate(contacts, keep.fields_doc(), not_id=keep.id)
+        others = [c for c in contacts if c.id != keep.id and c.merged_into is None]
+        self.app.push_screen(PickContactScreen(keep, others, twin), picked)
+
+    def action_delete(self) -> None:
+        contact = self.focused_contact()
+        if contact is None:
+            return
+        deletion = plan_delete(self.app.store, contact.id)
+        text = f"Deletes {deletion.summary()}. A copy of the file is kept in the backup folder."
+        if deletion.referred:
+            names = ", ".join(c.name for c in deletion.referred[:8])
+            text += f"\nThey referred {len(deletion.referred)}: {names}."
+            answers = [("c", "delete, and clear their referrer", "clear"),
+                       ("k", "delete, and keep the link to a deleted contact", "keep")]
+        else:
+            answers = [("y", "delete", "delete")]
+
+        def answered(links: str | None) -> None:
+            if links is not None:
+                self.app.write(delete_contact, self.app.store, contact.id,
+                               None if links == "delete" else links, undo="delete")
+
+        self.app.push_screen(ChoiceScreen("Delete for good?", text, answers), answered)
+
+    def action_settings(self) -> None:
+        from tui.modals.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_undo(self) -> None:
         # After the refresh: a key just before may have a write still to send.

@@ -17,15 +17,18 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
+from store import settings
 from store.drafts import (
     PLACEHOLDERS,
     SENT_INTERACTIONS,
     DraftSetup,
     Template,
+    drop_draft,
     fill,
-    mark_sent,
+    keep_draft,
     prepare_draft,
     save_template_text,
+    send_draft,
 )
 from store.errors import CoffeeError
 from store.lint import Report, is_job_ask, lint
@@ -34,6 +37,8 @@ from store.records import Contact
 from store.files import private_folder, write_private
 from store.text import printable
 from tui.external_editor import edit_in_editor
+from tui.modals.ask import AskScreen
+from tui.modals.choice import ChoiceScreen
 from tui.modals.template_editor import TextEditScreen
 from widgets.flagged_text import FlaggedTextArea
 
@@ -45,12 +50,25 @@ COPIED = (
 
 def open_draft(app: App, contact_id: int, on_close=None) -> None:
     """Read what the draft needs on the writer thread (templates are seeded on first
-    use), then show it; `on_close` gets the contact if it was marked sent, else None."""
+    use), then show it; `on_close` gets the contact if it was marked sent, else None.
+    The first draft without a name to sign with asks for it, once."""
 
     def show(setup: DraftSetup) -> None:
         app.push_screen(DraftScreen(setup), on_close)
 
-    app.write(prepare_draft, app.store, contact_id, on_saved=show)
+    def named(name: str | None) -> None:
+        if name:
+            app.write(settings.set, app.store, settings.MY_NAME, name)
+        app.write(settings.set_internal, app.store, settings.MY_NAME_ASKED, True)
+        app.write(prepare_draft, app.store, contact_id, on_saved=show)
+
+    stored = app.store.settings()
+    if settings.get(stored, settings.MY_NAME) or settings.get(stored, settings.MY_NAME_ASKED):
+        app.write(prepare_draft, app.store, contact_id, on_saved=show)
+    else:
+        app.push_screen(AskScreen(
+            "Your name, to sign your drafts", "enter saves it for every draft (Settings "
+            "changes it later) · esc: not now (asked only this once)", "Jo Park"), named)
 
 
 def draft_file(folder: Path, contact: Contact, kind: str, text: str) -> Path:
@@ -108,7 +126,7 @@ class DraftScreen(Screen[Contact | None]):
         Binding("f12", "questions", "Questions", priority=True, show=False, id="draft.questions",
                 tooltip="Edit the question bank (one question a line, tags after |)"),
         Binding("escape", "leave", "Back", id="draft.leave",
-                tooltip="Back to the board (the draft is not kept; F3 saves it)"),
+                tooltip="Back to the board; a changed draft is kept for next time or discarded, as you say"),
     ]
 
     DEFAULT_CSS = """
@@ -144,6 +162,8 @@ class DraftScreen(Screen[Contact | None]):
 
     def on_mount(self) -> None:
         self.show_template()
+        if self.setup.kept:
+            self.editor.load_text(self.setup.kept)
         self.editor.focus()
 
     def show_template(self) -> None:
@@ -171,13 +191,31 @@ class DraftScreen(Screen[Contact | None]):
 
     # -- getting the note out ------------------------------------------------------------
 
+    def problems(self) -> list[str]:
+        """What should stop this draft going out: a job ask, a placeholder left unfilled."""
+        report = lint(self.editor.text, self.template.kind, self.setup.settings)
+        found = []
+        if report.asks_for_job:
+            found.append("it asks for a job")
+        holes = [f.message.split(" ")[0] for f in report.findings if f.check == "placeholder"]
+        if holes:
+            found.append(f"{', '.join(holes)} not filled in")
+        return found
+
+    def _warn(self, doing: str) -> None:
+        if problems := self.problems():
+            self.notify(f"{doing} all the same, but {' and '.join(problems)}",
+                        title="Check the draft", severity="warning", timeout=8, markup=False)
+
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.editor.text)
         self.notify(COPIED, title="Copied", timeout=8, markup=False)
+        self._warn("copied")
 
     def action_save_file(self) -> None:
         def saved(path: Path) -> None:
             self.notify(f"saved the draft to {path}", title="Saved", timeout=8, markup=False)
+            self._warn("saved")
 
         self.app.write(draft_file, self.app.store.path.parent, self.contact,
                        self.template.kind, self.editor.text, on_saved=saved)
@@ -193,6 +231,19 @@ class DraftScreen(Screen[Contact | None]):
     def action_mark_sent(self) -> None:
         if self.sending:
             return
+        if problems := self.problems():
+            def answered(send: bool | None) -> None:
+                if send:
+                    self._send()
+
+            self.app.push_screen(ChoiceScreen(
+                "Mark it sent?", f"This draft: {' and '.join(problems)}.",
+                [("y", "mark it sent anyway", True), ("n", "back to the draft", False)],
+                default=False), answered)
+            return
+        self._send()
+
+    def _send(self) -> None:
         self.sending = True
         kind, before = self.template.kind, self.contact.stage
 
@@ -203,7 +254,7 @@ class DraftScreen(Screen[Contact | None]):
                         timeout=5, markup=False)
             self.dismiss(contact)
 
-        future = self.app.write(mark_sent, self.app.store, self.contact.id, kind,
+        future = self.app.write(send_draft, self.app.store, self.contact.id, kind,
                                 self.editor.text, on_saved=sent, undo=f"mark {kind} sent")
         future.add_done_callback(lambda f: f.exception() and self._unlock())
 
@@ -211,7 +262,25 @@ class DraftScreen(Screen[Contact | None]):
         self.sending = False
 
     def action_leave(self) -> None:
-        self.dismiss(None)
+        """Back to the board; a draft typed into is kept or dropped as the user says."""
+        text = self.editor.text
+        if text == fill(self.template.text, self.setup.values)[0] or text == self.setup.kept:
+            self.dismiss(None)
+            return
+
+        def answered(keep: bool | None) -> None:
+            if keep is None:
+                return
+            if keep:
+                self.app.write(keep_draft, self.app.store, self.contact.id,
+                               self.template.kind, text)
+            else:
+                self.app.write(drop_draft, self.app.store, self.contact.id)
+            self.dismiss(None)
+
+        self.app.push_screen(ChoiceScreen(
+            "Leave the draft", "You changed this draft. Keep it for the next w on this card?",
+            [("k", "keep it", True), ("d", "discard it", False)], default=True), answered)
 
     # -- templates and the question bank -------------------------------------------------
 
