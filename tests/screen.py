@@ -53,13 +53,18 @@ async def wait_until(pilot, condition, what: str = "", timeout: float = TIMEOUT)
     """Let the app run until `condition()` is true; its value. Fails after `timeout` s."""
     deadline = time.monotonic() + timeout
     await pilot.pause(0)  # what is queued goes through; the screen is laid out and painted
-    while not (value := condition()):
-        if time.monotonic() > deadline:
+    while True:
+        started = time.monotonic()
+        if value := condition():
+            return value
+        looked = time.monotonic() - started
+        if started > deadline:
             raise AssertionError(
                 f"waited {timeout:g} s for {what or condition}; the screen:\n"
                 f"{screen_text(pilot.app)}")
-        await pilot.pause(POLL)
-    return value
+        # The app runs in this thread: give it twice the time the look took, so that
+        # reading the screen (tens of ms on a loaded machine) does not starve it.
+        await pilot.pause(max(POLL, 2 * looked))
 
 
 async def wait_for_screen(pilot, screen_type, timeout: float = TIMEOUT):
