@@ -286,16 +286,17 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 
+def _done_once(key: str, label: str, help: str) -> Setting:
+    """A bookkeeping flag: something the app does once (any truthy value counts)."""
+    return Setting(key, label, "flag", False, help, "yes or no", "a flag", _flag_from_text,
+                   _seen_from_file, _flag_text, internal=True)
+
+
 INTERNAL: tuple[Setting, ...] = (
-    Setting(QUESTIONS_SEEDED, "questions seeded", "flag", False,
-            "The default questions were written to the bank once.", "yes or no",
-            "a seeded flag", _flag_from_text, _seen_from_file, _flag_text, internal=True),
-    Setting(TEMPLATES_SEEDED, "templates seeded", "flag", False,
-            "The default templates were written once.", "yes or no",
-            "a seeded flag", _flag_from_text, _seen_from_file, _flag_text, internal=True),
-    Setting(MY_NAME_ASKED, "my name asked", "flag", False,
-            "The first draft asked for my name (asked once).", "yes or no",
-            "an asked flag", _flag_from_text, _seen_from_file, _flag_text, internal=True),
+    _done_once(QUESTIONS_SEEDED, "questions seeded",
+               "The default questions were written to the bank once."),
+    _done_once(TEMPLATES_SEEDED, "templates seeded", "The default templates were written once."),
+    _done_once(MY_NAME_ASKED, "my name asked", "The first draft asked for my name (asked once)."),
     Setting(MODE_WARNED, "mode warned", "text", None,
             "The file mode last warned about, like 0644.", "a file mode like 0644",
             "a file mode", _name_from_text, _mode_from_file, _mode_text, internal=True),
