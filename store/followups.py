@@ -286,7 +286,8 @@ def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueI
                                   contact.id in meeting_ahead, replied.get(contact.id)))
     from store.method import three_b_seven_items  # the method's rules build on this module
 
-    marked.extend(three_b_seven_items(store, contacts, first_sent, replied))
+    marked.extend(three_b_seven_items(store, contacts, first_sent, replied,
+                                      everyone=only is None))
     marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for item in marked:
         mark = marks.get(item.key)

@@ -64,12 +64,13 @@ def holidays(settings: Mapping) -> tuple[date, ...]:
 
 
 def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
-                       first_sent: Mapping[int, datetime], replied: Iterable[int]
-                       ) -> list[DueItem]:
+                       first_sent: Mapping[int, datetime], replied: Iterable[int],
+                       everyone: bool = False) -> list[DueItem]:
     """The 3B and 7B items of the contacted contacts at an employer (a company) whose
     first message (`first_sent`, from the agenda's one pass over the interactions) has no
     reply yet. The 3B item names the targets at the same employer to pick from (or says
-    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`."""
+    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`. `everyone`: `contacts` holds every
+    contact not archived, so the targets are found among them without another read."""
     replied = set(replied)
     waiting = [(contacts[cid], at) for cid, at in first_sent.items()
                if contacts.get(cid) is not None and contacts[cid].stage == "contacted"
@@ -78,8 +79,10 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
         return []
     off = holidays(store.settings())
     targets: dict[str, list[str]] = {}
-    for contact in store.find(Contact, stage="target"):
-        if contact.company and not contact.archived:
+    pool = contacts.values() if everyone else store.find(Contact, stage="target")
+    for contact in pool:
+        if contact is not None and contact.stage == "target" and contact.company \
+                and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
     for contact, at in waiting:
