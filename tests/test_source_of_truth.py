@@ -299,7 +299,8 @@ async def test_a_move_from_a_stale_card_moves_nothing(store, db_path):
     app = make_app(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await until(pilot, lambda: column_names(app, "target") == ["Ana Lee"], "the board")
-        app.check_disk = lambda: None  # the board has not seen the other shell's move yet
+        # The board has not seen the other shell's move yet: its disk check finds nothing.
+        app.store.changed_on_disk = lambda: False
         move_contact(Store(db_path), ana, "met")
         await pilot.press(">")
         await until(pilot, lambda: "is in met now" in notices(app), "the notice")
