@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import partial
 from datetime import date, datetime, timedelta
+from collections.abc import Iterable
 from typing import ClassVar
 
 from store import settings as config
@@ -216,15 +217,19 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
     return max(a, b)
 
 
-def due_items(store: Store, now: datetime, only: int | None = None) -> list[DueItem]:
+def due_items(store: Store, now: datetime, only: int | None = None,
+              contacts: Iterable[Contact] | None = None) -> list[DueItem]:
     """Every open item of every contact that is not archived, soonest due first; with
-    `only`, the items of that one contact (its records alone are read).
+    `only`, the items of that one contact (its records alone are read). `contacts`, the
+    ones a caller already holds (the board), saves reading them again.
 
     One pass over each table; done items are left out, snoozed ones are due when the
     snooze ends."""
     rules = Rules.from_settings(store.settings())
     if only is None:
-        contacts = {c.id: c for c in store.contacts()}
+        if contacts is None:
+            contacts = store.contacts()
+        contacts = {c.id: c for c in contacts if not c.archived}
         records = store.records
     else:
         try:
@@ -399,9 +404,19 @@ def section_title(section: str, days: int = DEFAULT_DAYS) -> str:
     return section.capitalize()
 
 
-def overdue_contact_ids(store: Store, now: datetime, only: int | None = None) -> set[int]:
+def overdue_contact_ids(store: Store, now: datetime, only: int | None = None,
+                        contacts: Iterable[Contact] | None = None) -> set[int]:
     """The contacts with something overdue (the board's `!`); with `only`, of that one."""
-    return {item.contact.id for item in due_items(store, now, only) if is_overdue(item, now)}
+    return {item.contact.id for item in due_items(store, now, only, contacts)
+            if is_overdue(item, now)}
+
+
+def next_due(items: Iterable[DueItem]) -> dict[int, DueItem]:
+    """Each contact's soonest item (of items sorted soonest first, as due_items gives)."""
+    soonest: dict[int, DueItem] = {}
+    for item in items:
+        soonest.setdefault(item.contact.id, item)
+    return soonest
 
 
 # -- done and snooze -----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Only the visible lines are rendered (the line API), so a column of 20,000 cards costs
 no more to paint or scroll than one of twenty. The column owns its cursor; the screen
-owns the data and hands it cards.
+owns the data and hands it cards. Collapsed (a zoomed board on a narrow terminal), the
+column is a strip showing its count and its stage's name, one letter a line.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -24,13 +26,21 @@ CARD_HEIGHT = 3  # name line, "role @ company" line, a blank line between cards
 
 @dataclass(frozen=True)
 class Card:
-    """What a card shows; `marker` is the text at the right of the name line."""
+    """What a card shows; `marker` is the text at the right of the name line; an
+    archived card is dimmed and its marker says so in words (readable without colour)."""
 
     contact_id: int
     name: str
-    headline: str
+    role: str = ""
+    company: str = ""
     marker: str = ""
     dimmed: bool = False
+
+    @property
+    def headline(self) -> str:
+        if self.role and self.company:
+            return f"{self.role} @ {self.company}"
+        return self.role or (f"@ {self.company}" if self.company else "")
 
 
 class Cards(Sequence[Card]):
@@ -63,6 +73,36 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
+def fit_headline(role: str, company: str, width: int) -> str:
+    """"role @ company" in exactly `width` cells; short of room the role is cut, not the
+    company: the company is what a glance at a card looks for."""
+    if not (role and company):
+        return fit(role or (f"@ {company}" if company else ""), width)
+    suffix = f" @ {company}"
+    if cell_len(role) + cell_len(suffix) <= width:
+        return fit(role + suffix, width)
+    if cell_len(suffix) + 2 <= width:
+        room = width - cell_len(suffix)
+        return set_cell_size(role, room - 1) + "…" + suffix
+    return fit(company, width)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Words to lines of at most `width` cells (a longer word is cut)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return [fit(line, width) for line in lines]
+
+
 class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     """The cards of one stage, with a cursor.
 
@@ -74,6 +114,7 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         "stage-column--headline",
         "stage-column--cursor",
         "stage-column--dimmed",
+        "stage-column--hint",
     }
 
     DEFAULT_CSS = """
@@ -94,17 +135,28 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     StageColumn > .stage-column--cursor { background: $boost; }
     StageColumn.-active > .stage-column--cursor { background: $accent 30%; }
     StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
+    StageColumn > .stage-column--hint { color: $text-muted; }
+    StageColumn.-collapsed {
+        width: auto;
+        scrollbar-size-vertical: 0;
+        overflow-y: hidden;
+    }
     """
 
     # No repaint of the whole column: watch_cursor repaints the two cards that change
     # (an arrow key costs ~0.9 kB on the wire instead of ~6.9 kB at 120x40).
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
     active: reactive[bool] = reactive(False)
+    collapsed: reactive[bool] = reactive(False, layout=True)
+    # Shown, wrapped, when the column has no card (the empty board's first step).
+    hint: reactive[str] = reactive("")
 
-    def __init__(self, stage: str, *, id: str | None = None) -> None:
+    def __init__(self, stage: str, *, id: str | None = None, collapsed: bool = False) -> None:
         super().__init__(id=id)
         self.stage = stage
         self.cards = Cards([], self._no_card)
+        self.set_reactive(StageColumn.collapsed, collapsed)
+        self.set_class(collapsed, "-collapsed")
         self.border_title = stage
 
     # -- data ------------------------------------------------------------------------
@@ -142,6 +194,17 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     def watch_active(self, active: bool) -> None:
         self.set_class(active, "-active")
 
+    def watch_collapsed(self, collapsed: bool) -> None:
+        self.set_class(collapsed, "-collapsed")
+        self._update_title()
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """Collapsed: as wide as the count, with a space either side."""
+        return len(str(len(self.cards))) + 2
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return container.height
+
     def move_cursor(self, delta: int) -> None:
         self.cursor += delta
 
@@ -162,11 +225,17 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         self._update_title()
 
     def _update_title(self) -> None:
-        """"stage count"; a narrow column shortens the stage name, never the count."""
+        """"stage count"; a narrow column shortens the stage name, never the count. Set
+        only when it changes: a new title repaints the whole column."""
         count = str(len(self.cards))
-        room = self.outer_size.width - 7 - len(count) if self.outer_size.width else 99
-        name = self.stage if len(self.stage) <= room else self.stage[: max(room - 1, 1)] + "…"
-        self.border_title = f"{name} {count}"
+        if self.collapsed:
+            title = ""  # the strip shows the count and the name itself
+        else:
+            room = self.outer_size.width - 7 - len(count) if self.outer_size.width else 99
+            name = self.stage if len(self.stage) <= room else self.stage[: max(room - 1, 1)] + "…"
+            title = f"{name} {count}"
+        if title != self.border_title:
+            self.border_title = title
 
     # -- rendering -------------------------------------------------------------------
 
@@ -175,25 +244,39 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         # walks the ancestors each time it is read.
         self._styles = {"base": self.rich_style} | {
             name: self.get_component_rich_style(f"stage-column--{name}")
-            for name in ("name", "headline", "cursor", "dimmed")
+            for name in ("name", "headline", "cursor", "dimmed", "hint")
         }
         return super().render_lines(crop)
 
+    def _strip_line(self, y: int, width: int) -> Strip:
+        """A collapsed column: its count, a blank line, then its stage one letter a line."""
+        text = [str(len(self.cards)), "", *self.stage][y] if y < len(self.stage) + 2 else ""
+        style = self._styles["base"] + (self._styles["name"] if y == 0 else Style())
+        return Strip([Segment(text.center(width), style)], width)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
+        if self.collapsed:
+            return self._strip_line(y, width)
         line = round(self.scroll_offset.y) + y
         index, row = divmod(line, CARD_HEIGHT)
         styles = self._styles
         style = styles["base"]
+        if not self.cards and self.hint:
+            lines = wrap(self.hint, max(width - 2, 1))
+            text = " " + lines[y] + " " if y < len(lines) else " " * width
+            return Strip([Segment(fit(text, width), style + styles["hint"])], width)
         if index >= len(self.cards) or row == CARD_HEIGHT - 1:
             return Strip([Segment(" " * width, style)], width)
         card = self.cards[index]
         if card.dimmed:
             style += styles["dimmed"]
-        if index == self.cursor:
+        # One cursor on the board: only the active column shows its cursor card, by a bar
+        # at the left as well as by colour (NO_COLOR, mono).
+        here = index == self.cursor and self.active
+        if here:
             style += styles["cursor"]
-        # The cursor shows by a bar at the left as well as by colour (NO_COLOR, mono).
-        bar = "▌" if index == self.cursor else " "
+        bar = "▌" if here else " "
         body = width - 1
         if row == 0:
             marker = printable(card.marker)
@@ -203,6 +286,6 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             if marker:
                 segments.append(Segment(fit(" " + marker, body - room), style))
         else:
-            segments = [Segment(bar, style),
-                        Segment(fit(printable(card.headline), body), style + styles["headline"])]
+            headline = fit_headline(printable(card.role), printable(card.company), body)
+            segments = [Segment(bar, style), Segment(headline, style + styles["headline"])]
         return Strip(segments, width)

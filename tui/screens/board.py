@@ -15,14 +15,14 @@ from datetime import datetime
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from store.board import BoardModel
 from store.changes import CONTACTS
 from store.errors import CoffeeError
-from store.followups import move_contact, overdue_contact_ids
+from store.followups import DueItem, due_items, is_overdue, move_contact, next_due
 from store.merge import (
     delete_contact,
     find_duplicate,
@@ -36,11 +36,13 @@ from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
 from tui.messages import DataChanged
 from tui.modals.choice import ChoiceScreen
-from widgets.stage_column import Card, Cards, StageColumn
+from widgets.stage_column import Card, Cards, StageColumn, fit
 
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
                   "draft", "agenda", "reply", "merge", "delete", "settings"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
+ZOOM_BELOW = 100  # narrower terminals show the focused column alone, the others as strips
+EMPTY_HINT = "press n to add your first target, or coffeechat import linkedin Connections.csv"
 
 
 def _days_since(moment: str, now: datetime) -> int | None:
@@ -50,12 +52,52 @@ def _days_since(moment: str, now: datetime) -> int | None:
         return None
 
 
+def _when(item: DueItem, now: datetime) -> str:
+    if item.due is None:
+        return "anytime"
+    days = (item.due.date() - now.date()).days
+    if is_overdue(item, now):
+        return f"overdue {-days}d" if days < 0 else "overdue"
+    return "today" if days <= 0 else ("tomorrow" if days == 1 else f"in {days}d")
+
+
+def detail_line(contact: Contact, now: datetime, due: DueItem | None) -> str:
+    """The focused card in full: name — role @ company · industry · days in stage · what
+    is due next."""
+    parts = [f"{contact.name} — {contact.headline or 'no role yet'}"]
+    if contact.industry:
+        parts.append(contact.industry)
+    days = _days_since(contact.stage_since, now)
+    if days is not None:
+        parts.append(f"{days}d in {contact.stage}")
+    if contact.archived:
+        parts.append("archived")
+    if due is not None:
+        parts.append(f"next: {due.what} ({_when(due, now)})")
+    return printable(" · ".join(parts))
+
+
+def header_line(parts: list[str], width: int) -> str:
+    """The header's parts joined; short of room the first (least needed) go first, so the
+    count and the filter's "shown" stay."""
+    while len(parts) > 1 and len(" · ".join(parts)) > width:
+        parts = parts[1:]
+    return " · ".join(parts)
+
+
 class BoardScreen(Screen):
     """The kanban of stages; the app's home screen."""
 
     AUTO_FOCUS = ""  # the keys go to the screen; only the filter ever takes focus
     COMMANDS = {BoardCommands, TransferCommands}
     BINDINGS = [
+        # The footer shows the first of these that fit: help and quit first.
+        Binding("question_mark,f1", "app.help", "Help", key_display="?", id="board.help",
+                tooltip="Every key of this screen"),
+        Binding("q", "app.quit", "Quit", id="board.quit",
+                tooltip="Quit; every change is already saved"),
+        Binding("n", "quick_add", "New", id="board.new",
+                tooltip="Quick add: name, role @ company, industry"),
         Binding("up,k", "cursor(-1)", "Up", show=False, id="board.up", tooltip="Previous card"),
         Binding("down,j", "cursor(1)", "Down", show=False, id="board.down", tooltip="Next card"),
         Binding("home", "cursor_to(0)", "First", show=False, id="board.first",
@@ -79,9 +121,22 @@ class BoardScreen(Screen):
                     id=f"board.jump-{n}", tooltip=f"Focus the {stage} column")
             for n, stage in enumerate(STAGES, start=1)
         ],
-        Binding("n", "quick_add", "New", id="board.new",
-                tooltip="Quick add: name, role @ company, industry"),
         Binding("e", "edit", "Edit", id="board.edit", tooltip="Edit every field of the card"),
+        Binding("enter", "open_contact", "Open", id="board.open",
+                tooltip="Everything about the contact: details, links, history, timeline"),
+        Binding("slash", "filter", "Filter", key_display="/", id="board.filter",
+                tooltip="Filter as you type; esc clears"),
+        Binding("m", "meeting", "Meet", id="board.meeting",
+                tooltip="Prepare the meeting (F5 there starts it); a running one resumes"),
+        Binding("w", "draft", "Write", id="board.draft",
+                tooltip="Write a note: the draft the stage calls for, checked for job asks"),
+        Binding("a", "agenda", "Agenda", id="board.agenda",
+                tooltip="What is due: overdue, today and the next 7 days"),
+        Binding("u", "undo", "Undo", id="board.undo",
+                tooltip="Undo the last move, archive or edit"),
+        Binding("z", "zoom", "Zoom", id="board.zoom",
+                tooltip="Zoom: the focused column at full width, the others as strips "
+                        f"(on by itself below {ZOOM_BELOW} columns); z again shows all five"),
         Binding("x", "archive", "Archive", id="board.archive", tooltip="Hide the card (u undoes)"),
         Binding("x", "restore", "Restore", id="board.restore",
                 tooltip="Bring the archived card back (u undoes)"),
@@ -91,28 +146,14 @@ class BoardScreen(Screen):
                 tooltip="Delete the contact with its meetings and follow-ups (u undoes)"),
         Binding("comma", "settings", "Settings", show=False, key_display=",",
                 id="board.settings", tooltip="Your name, nudge days, weekly goal, date order…"),
-        Binding("u", "undo", "Undo", id="board.undo",
-                tooltip="Undo the last move, archive or edit"),
-        Binding("slash", "filter", "Filter", key_display="/", id="board.filter",
-                tooltip="Filter as you type; esc clears"),
         Binding("v", "toggle_archived", "Archived", show=False, id="board.archived",
                 tooltip="Show or hide archived contacts (dimmed)"),
-        Binding("enter", "open_contact", "Open", id="board.open",
-                tooltip="Everything about the contact: details, links, history, timeline"),
-        Binding("t", "referral_tree", "Tree", id="board.tree",
+        Binding("t", "referral_tree", "Tree", show=False, id="board.tree",
                 tooltip="Who referred whom, from the people nobody referred"),
-        Binding("s", "stats", "Stats", id="board.stats",
+        Binding("s", "stats", "Stats", show=False, id="board.stats",
                 tooltip="Funnel, reply rate, meetings per week, weekly goal"),
-        Binding("m", "meeting", "Meet", id="board.meeting",
-                tooltip="Prepare the meeting (F5 there starts it); a running one resumes"),
-        Binding("r", "reply", "Reply", id="board.reply",
+        Binding("r", "reply", "Reply", show=False, id="board.reply",
                 tooltip="They replied: log it (no more nudges) and schedule the meeting"),
-        Binding("w", "draft", "Write", id="board.draft",
-                tooltip="Write a note: the draft the stage calls for, checked for job asks"),
-        Binding("a", "agenda", "Agenda", id="board.agenda",
-                tooltip="What is due: overdue, today and the next 7 days"),
-        Binding("q", "app.quit", "Quit", id="board.quit",
-                tooltip="Quit; every change is already saved"),
     ]
 
     def __init__(self) -> None:
@@ -122,21 +163,48 @@ class BoardScreen(Screen):
         self.active_stage = STAGES[0]
         self.on_archived = False  # the focused card is archived: x restores
         self.held_keys: list[events.Key] = []
+        self.zoom_choice: bool | None = None  # `z` pressed: zoomed or not, whatever the width
+        self.next_due: dict[int, DueItem] = {}  # each contact's soonest item (the detail bar)
+        self.filter_input = Input(placeholder="filter: name, role, company, industry, tags, "
+                                  "notes", id="filter")
+
+    @property
+    def auto_zoom(self) -> bool:
+        return self.app.size.width < ZOOM_BELOW
+
+    @property
+    def zoomed(self) -> bool:
+        return self.auto_zoom if self.zoom_choice is None else self.zoom_choice
 
     def compose(self) -> ComposeResult:
+        # Everything the first frame shows has its size here (the terminal's size is
+        # known): the first layout is the last until a key changes something.
         yield Static(id="board-header", markup=False)
         with Horizontal(id="columns"):
             for stage in STAGES:
-                yield StageColumn(stage, id=f"column-{stage}")
-        yield Input(placeholder="filter: name, role, company, industry, tags, notes",
-                    id="filter")
-        yield Footer()
+                yield StageColumn(stage, id=f"column-{stage}",
+                                  collapsed=self.zoomed and stage != self.active_stage)
+        with Vertical(id="board-bottom"):
+            yield Static(id="detail", markup=False)
+            yield Container(id="footer-slot")  # the Footer comes after the first frame
 
     def on_mount(self) -> None:
+        self._auto_zoom_was = self.auto_zoom
         self.load(self.app.store.contacts(include_archived=True))
         self.activate(STAGES[0])
-        # Who is overdue takes a pass over every table: the board paints first.
-        self.call_after_refresh(self.refresh_overdue)
+        # What the first frame does not show comes after it: the footer, the filter
+        # input, and who is overdue (a pass over every table).
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        self.refresh_overdue()
+        self._mount_filter()
+        await self.query_one("#footer-slot").mount(Footer(compact=True))
+        self.refresh_bindings()  # the footer shows the keys once told they are known
+
+    def _mount_filter(self) -> None:
+        if self.filter_input.parent is None:
+            self.query_one("#board-bottom").mount(self.filter_input, before="#detail")
 
     # -- showing the model -------------------------------------------------------------
 
@@ -169,8 +237,10 @@ class BoardScreen(Screen):
             marker = f"{days}d" if days is not None else ""
             if contact_id in self.model.overdue:
                 marker += " !"
+            if contact.archived:
+                marker = f"arch {marker}"
             card = self.cards[contact_id] = Card(
-                contact_id, contact.name, contact.headline, marker, contact.archived
+                contact_id, contact.name, contact.role, contact.company, marker, contact.archived
             )
         return card
 
@@ -180,19 +250,34 @@ class BoardScreen(Screen):
             if stage in stages:
                 self.column(stage).set_cards(Cards(self.model.visible_ids(stage), self.card),
                                              select=select)
+        self.column(STAGES[0]).hint = "" if self.model.contacts else EMPTY_HINT
         self.update_header()
         self.sync_footer()
 
     def update_header(self) -> None:
         total, archived = self.model.counts()
-        parts = [f"coffeechat · {self.app.store.path.name}",
+        parts = ["coffeechat", self.app.store.path.name,
                  f"{total} contact{'' if total == 1 else 's'}"]
         if archived:
             parts.append(f"{archived} archived" + (" (shown)" if self.model.show_archived else ""))
         if self.model.filter_text:
             shown = sum(len(column.cards) for column in self.columns)
             parts.append(f"filter “{printable(self.model.filter_text)}”: {shown} shown")
-        self.query_one("#board-header", Static).update(" · ".join(parts), layout=False)
+        text = header_line(parts, self.app.size.width - 2)
+        header = self.query_one("#board-header", Static)
+        if text != getattr(self, "_header_text", None):
+            self._header_text = text
+            header.update(text, layout=False)
+
+    def update_detail(self) -> None:
+        """The detail bar: the focused card in full; repainted only when its text changes."""
+        contact = self.focused_contact()
+        text = detail_line(contact, self.app.clock(), self.next_due.get(contact.id)) \
+            if contact else ""
+        text = fit(text, self.app.size.width - 2).rstrip()
+        if text != getattr(self, "_detail_text", None):
+            self._detail_text = text
+            self.query_one("#detail", Static).update(text, layout=False)
 
     def put(self, contact: Contact) -> None:
         """Show a changed contact now (its write follows on the writer thread)."""
@@ -204,7 +289,27 @@ class BoardScreen(Screen):
         self.active_stage = stage
         for column in self.columns:
             column.active = column.stage == stage
+        self.apply_zoom()
         self.sync_footer()
+
+    def apply_zoom(self) -> None:
+        """Zoomed, every column but the focused one is a strip."""
+        zoomed = self.zoomed
+        for column in self.columns:
+            column.collapsed = zoomed and column.stage != self.active_stage
+
+    def action_zoom(self) -> None:
+        self.zoom_choice = not self.zoomed
+        self.apply_zoom()
+
+    def on_resize(self) -> None:
+        # Across the width where zoom turns on by itself, a `z` choice made before ends.
+        if self.auto_zoom != self._auto_zoom_was:
+            self._auto_zoom_was = self.auto_zoom
+            self.zoom_choice = None
+        self.apply_zoom()
+        self.update_header()
+        self.update_detail()
 
     def focused_column(self) -> StageColumn:
         return self.column(self.active_stage)
@@ -253,8 +358,13 @@ class BoardScreen(Screen):
     def reload(self) -> None:
         """Read every contact again (on a thread) and show them."""
         contacts = self.app.store.contacts(include_archived=True)
-        overdue = overdue_contact_ids(self.app.store, self.app.clock())
-        self.app.call_from_thread(self.load, contacts, overdue=overdue)
+        items = due_items(self.app.store, self.app.clock(), contacts=contacts)
+        self.app.call_from_thread(self._reloaded, contacts, items)
+
+    def _reloaded(self, contacts: list[Contact], items: list[DueItem]) -> None:
+        now = self.app.clock()
+        self.next_due = next_due(items)
+        self.load(contacts, overdue={i.contact.id for i in items if is_overdue(i, now)})
 
     def refresh_overdue(self, only: set[int] | None = None) -> None:
         """Work out on a thread who has something overdue: their cards show `!`. After a
@@ -265,20 +375,40 @@ class BoardScreen(Screen):
         else:
             self._overdue_of(only)
 
-    @work(thread=True, exclusive=True, group="overdue")
     def _overdue_of_everyone(self) -> None:
-        overdue = overdue_contact_ids(self.app.store, self.app.clock())
-        self.app.call_from_thread(self.show_overdue, overdue)
+        # The contacts the board holds (listed here, on the UI thread that changes them):
+        # the pass does not read and build every contact a second time.
+        self._overdue_pass(list(self.model.contacts.values()))
+
+    @work(thread=True, exclusive=True, group="overdue")
+    def _overdue_pass(self, contacts: list[Contact]) -> None:
+        now = self.app.clock()
+        items = due_items(self.app.store, now, contacts=contacts)
+        overdue = {item.contact.id for item in items if is_overdue(item, now)}
+        soonest: dict[int, DueItem | None] = {contact.id: None for contact in contacts}
+        soonest.update(next_due(items))
+        self.app.call_from_thread(self.show_overdue, overdue, soonest)
 
     @work(thread=True, group="overdue")
     def _overdue_of(self, only: set[int]) -> None:
         store, now = self.app.store, self.app.clock()
         overdue = set(self.model.overdue) - only
+        soonest: dict[int, DueItem | None] = dict.fromkeys(only)
         for contact_id in only:
-            overdue |= overdue_contact_ids(store, now, contact_id)
-        self.app.call_from_thread(self.show_overdue, overdue)
+            items = due_items(store, now, contact_id)
+            overdue |= {item.contact.id for item in items if is_overdue(item, now)}
+            soonest.update(next_due(items))
+        self.app.call_from_thread(self.show_overdue, overdue, soonest)
 
-    def show_overdue(self, overdue: set[int]) -> None:
+    def show_overdue(self, overdue: set[int],
+                     soonest: dict[int, DueItem | None] | None = None) -> None:
+        if soonest is not None:
+            for contact_id, item in soonest.items():
+                if item is None:
+                    self.next_due.pop(contact_id, None)
+                else:
+                    self.next_due[contact_id] = item
+            self.update_detail()
         changed = (overdue ^ self.model.overdue) & self.model.contacts.keys()
         stages = self.model.set_overdue(overdue)
         for contact_id in changed:
@@ -415,7 +545,8 @@ class BoardScreen(Screen):
 
     def sync_footer(self) -> None:
         """The footer follows the focused card (archived or not); refreshed only when
-        that changes, so an arrow key repaints no footer."""
+        that changes, so an arrow key repaints no footer. The detail bar follows it too."""
+        self.update_detail()
         contact = self.focused_contact()
         archived = bool(contact and contact.archived)
         if archived != self.on_archived:
@@ -555,7 +686,8 @@ class BoardScreen(Screen):
     # -- filter ----------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
+        self._mount_filter()
+        filter_input = self.filter_input
         filter_input.add_class("shown")
         for contact_id in self.model.contacts:  # made now, before the first letter comes
             self.model.haystack(contact_id)
@@ -567,7 +699,7 @@ class BoardScreen(Screen):
         filter here, in order, and takes the letters that follow; a key that opens
         another screen (`n`, `e`, `a`, ...) runs here too, and the keys after it are
         handed to that screen once it is shown, instead of running as board keys."""
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self.filter_input
         active = self.active_bindings.get(event.key)
         if self.app.screen is not self:
             self._hold(event)
@@ -621,13 +753,13 @@ class BoardScreen(Screen):
             self.activate(shown.stage)
 
     def clear_filter(self) -> None:
-        filter_input = self.query_one("#filter", Input)
+        filter_input = self.filter_input
         filter_input.value = ""
         filter_input.remove_class("shown")
         self.model.set_filter("")
         self.repaint(STAGES)
 
     def key_escape(self) -> None:
-        if self.model.filter_text or self.query_one("#filter", Input).has_focus:
+        if self.model.filter_text or self.filter_input.has_focus:
             self.clear_filter()
             self.leave_filter()
