@@ -59,9 +59,13 @@ class CoffeeChatApp(App):
         # Every write, whoever made it, reaches every screen (from whichever thread).
         store.subscribe(lambda changes: self.post_message(DataChanged(changes)))
 
+    def get_default_screen(self) -> BoardScreen:
+        """The board is the bottom screen: no empty screen under it whose leftover dirty
+        region would repaint the whole terminal after every write."""
+        return BoardScreen()
+
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.push_screen(BoardScreen())
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if self.store.invalid:  # read-only: every write is refused, saying why
             self.notify(printable(str(self.store.read_only_error()).replace(

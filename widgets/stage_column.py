@@ -163,12 +163,28 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
 
     def set_cards(self, cards: Cards, *, select: int | None = None) -> None:
         """Show these cards; keep the cursor on the card with id `select` if given."""
+        digits = len(str(len(self.cards)))
         self.cards = cards
         self._update_title()
-        self.virtual_size = Size(0, len(cards) * CARD_HEIGHT)
+        self._set_virtual_height(len(cards) * CARD_HEIGHT)
+        if self.collapsed and len(str(len(cards))) != digits:
+            self.refresh(layout=True)  # the strip is as wide as its count
         index = cards.index_of(select) if select is not None else None
         self.cursor = self.cursor if index is None else index
         self.refresh()
+
+    def _set_virtual_height(self, height: int) -> None:
+        """The scrollable height, and the scrollbar redrawn in the same frame as the
+        cards: no layout of the whole screen (and second frame) for a column whose size
+        on screen stays the same."""
+        size = Size(0, height)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.size:
+            self.virtual_size = size  # before the first layout: that layout sizes it
+            return
+        self.set_reactive(StageColumn.virtual_size, size)
+        self._scroll_update(size)
 
     @staticmethod
     def _no_card(contact_id: int) -> Card:
@@ -219,6 +235,17 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         """Repaint content lines y.. y+count (content coordinates)."""
         top = y - round(self.scroll_offset.y)
         self.refresh(Region(0, top, self.size.width, count))
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        # Textual's ScrollView redraws its scrollbar at every layout of the screen even
+        # when nothing of it changed: five columns' scrollbars (~4 kB at 120x40) after any
+        # key that changes one column. Only a change of size goes through.
+        key = (size, virtual_size, container_size, self.virtual_size)
+        if key == getattr(self, "_laid_out", None):
+            return False
+        self._laid_out = key
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self.cards) * CARD_HEIGHT)
