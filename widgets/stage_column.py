@@ -126,14 +126,9 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         height: 1fr;
         width: 1fr;
     }
-    StageColumn.-active {
-        border: heavy $accent;
-        border-title-style: bold;
-    }
     StageColumn > .stage-column--name { text-style: bold; }
     StageColumn > .stage-column--headline { color: $text-muted; }
-    StageColumn > .stage-column--cursor { background: $boost; }
-    StageColumn.-active > .stage-column--cursor { background: $accent 30%; }
+    StageColumn > .stage-column--cursor { background: $accent 30%; }
     StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
     StageColumn > .stage-column--hint { color: $text-muted; }
     StageColumn.-collapsed {
@@ -146,7 +141,9 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     # No repaint of the whole column: watch_cursor repaints the two cards that change
     # (an arrow key costs ~0.9 kB on the wire instead of ~6.9 kB at 120x40).
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-    active: reactive[bool] = reactive(False)
+    # Which column is active shows in its title (and its cursor card), not its border:
+    # a border repaints the whole column, a title one line.
+    active: reactive[bool] = reactive(False, repaint=False)
     collapsed: reactive[bool] = reactive(False, layout=True)
     # Shown, wrapped, when the column has no card (the empty board's first step).
     hint: reactive[str] = reactive("")
@@ -171,7 +168,8 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             self.refresh(layout=True)  # the strip is as wide as its count
         index = cards.index_of(select) if select is not None else None
         self.cursor = self.cursor if index is None else index
-        self.refresh()
+        # The cards, not the borders: the title repaints its own line when it changes.
+        self.refresh(Region(0, 0, self.size.width, self.size.height))
 
     def _set_virtual_height(self, height: int) -> None:
         """The scrollable height, and the scrollbar redrawn in the same frame as the
@@ -208,7 +206,9 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             )
 
     def watch_active(self, active: bool) -> None:
-        self.set_class(active, "-active")
+        self._update_title()
+        if self.cards:
+            self.refresh_lines(self.cursor * CARD_HEIGHT, CARD_HEIGHT)
 
     def watch_collapsed(self, collapsed: bool) -> None:
         self.set_class(collapsed, "-collapsed")
@@ -258,11 +258,23 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         if self.collapsed:
             title = ""  # the strip shows the count and the name itself
         else:
-            room = self.outer_size.width - 7 - len(count) if self.outer_size.width else 99
+            room = self.outer_size.width - 9 - len(count) if self.outer_size.width else 99
             name = self.stage if len(self.stage) <= room else self.stage[: max(room - 1, 1)] + "…"
-            title = f"{name} {count}"
-        if title != self.border_title:
+            # The active column: ▶ and reverse video, readable without colour.
+            title = f"[reverse bold]▶ {name} {count}[/]" if self.active else f"{name} {count}"
+        self._set_title(title)
+
+    def _set_title(self, title: str) -> None:
+        """Set only when it changes, and then repaint the top border alone (Textual's
+        border_title repaints the whole column)."""
+        if title == getattr(self, "_title_markup", None):
+            return
+        self._title_markup = title
+        if not self.is_mounted or not self.size:
             self.border_title = title
+            return
+        self._border_title = self.render_str(title).expand_tabs(4).split()[0]
+        self.refresh(Region(-1, -1, self.outer_size.width, 1))  # content coordinates
 
     # -- rendering -------------------------------------------------------------------
 
@@ -305,14 +317,12 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             style += styles["cursor"]
         bar = "▌" if here else " "
         body = width - 1
+        # One style a line: each change of style costs ~25 bytes on the wire, and a move
+        # repaints two whole columns.
         if row == 0:
             marker = printable(card.marker)
             room = max(body - cell_len(marker) - 1, 1) if marker else body
-            segments = [Segment(bar, style),
-                        Segment(fit(printable(card.name), room), style + styles["name"])]
-            if marker:
-                segments.append(Segment(fit(" " + marker, body - room), style))
-        else:
-            headline = fit_headline(printable(card.role), printable(card.company), body)
-            segments = [Segment(bar, style), Segment(headline, style + styles["headline"])]
-        return Strip(segments, width)
+            text = fit(printable(card.name), room) + (fit(" " + marker, body - room) if marker else "")
+            return Strip([Segment(bar + text, style + styles["name"])], width)
+        headline = fit_headline(printable(card.role), printable(card.company), body)
+        return Strip([Segment(bar + headline, style + styles["headline"])], width)
