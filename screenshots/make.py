@@ -22,13 +22,17 @@ NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone(timedelta(hours=1)))
 SHOTS = {  # file name: (terminal size, keys pressed first)
     "board-120x40.svg": ((120, 40), ["l", "j"]),
     "board-80x24.svg": ((80, 24), ["l", "j"]),
+    "board-60x20.svg": ((60, 20), ["l", "j"]),
 }
 
 
 async def shoot(store: Store, name: str, size: tuple[int, int], keys: list[str]) -> None:
     app = make_app(store)
     async with app.run_test(size=size) as pilot:
-        await app.workers.wait_for_complete()  # the overdue marks come just after the paint
+        board = app.screen
+        while board.filter_input.parent is None:  # the footer and overdue marks follow
+            await pilot.pause(0.05)  # the first paint
+        await app.workers.wait_for_complete()
         await pilot.press(*keys)
         await pilot.pause(0.2)
         app.save_screenshot(str(HERE / name))
