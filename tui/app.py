@@ -59,13 +59,9 @@ class CoffeeChatApp(App):
         # Every write, whoever made it, reaches every screen (from whichever thread).
         store.subscribe(lambda changes: self.post_message(DataChanged(changes)))
 
-    def get_default_screen(self) -> BoardScreen:
-        """The board is the bottom screen: no empty screen under it whose leftover dirty
-        region would repaint the whole terminal after every write."""
-        return BoardScreen()
-
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.push_screen(BoardScreen())
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if self.store.invalid:  # read-only: every write is refused, saying why
             self.notify(printable(str(self.store.read_only_error()).replace(
@@ -97,7 +93,11 @@ class CoffeeChatApp(App):
 
     def on_data_changed(self, message: DataChanged) -> None:
         for screen in self.screen_stack:
-            screen.post_message(DataChanged(message.changes))
+            # Not Textual's empty default screen under the board: never painted, it
+            # keeps a dirty region of the whole terminal, which any message it handles
+            # sends up as a repaint of everything.
+            if screen.id != "_default":
+                screen.post_message(DataChanged(message.changes))
 
     def check_disk(self) -> None:
         """Another process wrote the file: read it on a thread; the store says what changed."""

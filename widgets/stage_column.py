@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -121,8 +122,8 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     StageColumn {
         border: round $panel-lighten-2;
         border-title-align: left;
-        scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        overflow-y: hidden;  /* the column draws its own scroll bar, in its lines */
         height: 1fr;
         width: 1fr;
     }
@@ -131,11 +132,7 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     StageColumn > .stage-column--cursor { background: $accent 30%; }
     StageColumn > .stage-column--dimmed { color: $text-disabled; text-style: italic; }
     StageColumn > .stage-column--hint { color: $text-muted; }
-    StageColumn.-collapsed {
-        width: auto;
-        scrollbar-size-vertical: 0;
-        overflow-y: hidden;
-    }
+    StageColumn.-collapsed { width: auto; }
     """
 
     # No repaint of the whole column: watch_cursor repaints the two cards that change
@@ -172,9 +169,8 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         self.refresh(Region(0, 0, self.size.width, self.size.height))
 
     def _set_virtual_height(self, height: int) -> None:
-        """The scrollable height, and the scrollbar redrawn in the same frame as the
-        cards: no layout of the whole screen (and second frame) for a column whose size
-        on screen stays the same."""
+        """The scrollable height, without a layout of the whole screen (and a second
+        frame) for a column whose size on screen stays the same."""
         size = Size(0, height)
         if size == self.virtual_size:
             return
@@ -182,7 +178,7 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             self.virtual_size = size  # before the first layout: that layout sizes it
             return
         self.set_reactive(StageColumn.virtual_size, size)
-        self._scroll_update(size)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     @staticmethod
     def _no_card(contact_id: int) -> Card:
@@ -236,16 +232,25 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         top = y - round(self.scroll_offset.y)
         self.refresh(Region(0, top, self.size.width, count))
 
-    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
-                      layout: bool = True) -> bool:
-        # Textual's ScrollView redraws its scrollbar at every layout of the screen even
-        # when nothing of it changed: five columns' scrollbars (~4 kB at 120x40) after any
-        # key that changes one column. Only a change of size goes through.
-        key = (size, virtual_size, container_size, self.virtual_size)
-        if key == getattr(self, "_laid_out", None):
-            return False
-        self._laid_out = key
-        return super()._size_updated(size, virtual_size, container_size, layout)
+    def _on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.scroll_to(y=self.scroll_y + CARD_HEIGHT, animate=False, force=True)
+
+    def _on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.scroll_to(y=self.scroll_y - CARD_HEIGHT, animate=False, force=True)
+
+    def _thumb(self) -> range:
+        """The lines of the scroll bar's thumb (none when every card fits). Drawn by the
+        column in the last cell of its lines, in their style: Textual's scroll bar is a
+        widget of its own, shown a layout after the first and repainted (once more) with
+        every change of the column."""
+        height, total = self.scrollable_content_region.height, self.virtual_size.height
+        if total <= height or height <= 0:
+            return range(0)
+        size = max(height * height // total, 1)
+        start = round(self.scroll_offset.y * (height - size) / max(total - height, 1))
+        return range(start, start + size)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(0, len(self.cards) * CARD_HEIGHT)
@@ -297,6 +302,15 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         width = self.scrollable_content_region.width
         if self.collapsed:
             return self._strip_line(y, width)
+        # The last cell is the scroll bar's (blank when every card fits), in the line's
+        # own style: no style change, no bytes, for it.
+        strip = self._card_line(y, width - 1)
+        segments = list(strip)
+        last = segments[-1]
+        segments[-1] = Segment(last.text + ("▐" if y in self._thumb() else " "), last.style)
+        return Strip(segments, width)
+
+    def _card_line(self, y: int, width: int) -> Strip:
         line = round(self.scroll_offset.y) + y
         index, row = divmod(line, CARD_HEIGHT)
         styles = self._styles
@@ -320,7 +334,7 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         # One style a line: each change of style costs ~25 bytes on the wire, and a move
         # repaints two whole columns.
         if row == 0:
-            marker = printable(card.marker)
+            marker = printable(card.marker) + " " if card.marker else ""  # a space before the bar
             room = max(body - cell_len(marker) - 1, 1) if marker else body
             text = fit(printable(card.name), room) + (fit(" " + marker, body - room) if marker else "")
             return Strip([Segment(bar + text, style + styles["name"])], width)

@@ -197,6 +197,11 @@ class BoardScreen(Screen):
         self.call_after_refresh(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
+        # The first frame painted the whole screen, yet Textual keeps the regions each
+        # widget asked to repaint before it, and the next layout (the footer's) would
+        # paint them all again: a second full frame for nothing.
+        for widget in self.walk_children():
+            widget._exchange_repaint_regions()
         self.refresh_overdue()
         self._mount_filter()
         await self.query_one("#footer-slot").mount(Footer(compact=True))
