@@ -80,6 +80,11 @@ class MeetingScreen(Screen):
     # Priority bindings, so the notes pad never sees these keys; the actions that read or
     # change the notes run through after_typing(), behind the keys typed before them.
     BINDINGS = [
+        # The footer shows the first that fit (60 columns: about five): end and help first.
+        Binding("f8", "end", "end", priority=True, id="meeting.end",
+                tooltip="End the meeting: a summary to confirm"),
+        Binding("f1", "app.help", "help", priority=True, id="meeting.help",
+                tooltip="Every key of this screen"),
         Binding("f2", "prefix('ref')", "ref:", priority=True, id="meeting.ref",
                 tooltip="Start the line with ref: — someone they suggest (name, role @ company)"),
         Binding("f3", "prefix('todo')", "todo:", priority=True, id="meeting.todo",
@@ -92,8 +97,6 @@ class MeetingScreen(Screen):
                 tooltip="Tick the next prepared question"),
         Binding("shift+f5", "untick", "untick", priority=True, show=False,
                 id="meeting.untick", tooltip="Untick the last ticked question"),
-        Binding("f8", "end", "end", priority=True, id="meeting.end",
-                tooltip="End the meeting: a summary to confirm"),
         Binding("f9", "editor", "editor", priority=True, id="meeting.editor",
                 tooltip="Edit the notes in $EDITOR and come back"),
         Binding("f7", "discard", "discard", priority=True, show=False, id="meeting.discard",
@@ -110,7 +113,7 @@ class MeetingScreen(Screen):
     MeetingScreen #meeting-header { height: auto; padding: 0 1; background: $panel; }
     MeetingScreen #meeting-body { height: 1fr; }
     MeetingScreen #meeting-notes { width: 1fr; }
-    MeetingScreen #meeting-side { width: 35; padding: 0 0 0 1; }
+    MeetingScreen #meeting-side { width: 35; max-width: 40%; padding: 0 0 0 1; }
     MeetingScreen #meeting-timer { text-style: bold; }
     MeetingScreen #meeting-cue { text-style: bold reverse; color: $warning; }
     MeetingScreen #meeting-cue.overtime { color: $error; }
