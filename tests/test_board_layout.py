@@ -6,6 +6,7 @@ from the screen as the user sees it.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from store.records import FollowUp
@@ -28,9 +29,8 @@ def titles_shown(app) -> list[str]:
 
 
 def columns_shown(app) -> int:
-    """How many columns have a title (a strip has none)."""
-    top = lines(app)[1]
-    return top.count("╭─ ")
+    """How many columns have a title (a strip has none): "stage count" in the top rule."""
+    return len(re.findall(r"(?:─ |▶ )\S+ \d+ ", lines(app)[1]))
 
 
 def network(store):
@@ -48,8 +48,8 @@ async def test_below_100_columns_the_focused_column_is_zoomed(store):
         assert titles_shown(app) == ["target"]
         text = screen_text(app)
         # The others are strips: their count, then their stage one letter a line.
-        strip = [line[-6:] for line in lines(app)[2:14]]
-        assert strip[0].strip("│ ") == "0" and "".join(s.strip("│ ") for s in strip[2:10]) == "referred"
+        strip = [line[-4:].strip() for line in lines(app)[2:14]]
+        assert strip[0] == "0" and "".join(strip[2:10]) == "referred"
         # Nothing is cut: the whole headline of every card shows, company included.
         assert "Recruiter @ Globex" in text and "VP Engineering @ Acme Corporation" in text
         await pilot.press("l")
@@ -114,11 +114,16 @@ async def test_only_the_focused_column_marks_its_card(store):
         def bars():
             return [(y, line.index("▌")) for y, line in enumerate(lines(app)) if "▌" in line]
 
+        def active_column_x():
+            return lines(app)[1].index("▶") - 2  # the title: "─ ▶ stage count"
+
         assert len(bars()) == 2  # the two lines of one card
-        assert {x for _, x in bars()} == {1}  # in the first column
+        assert {x for _, x in bars()} == {0} == {active_column_x()}  # in the first column
         await pilot.press("l", "l")
-        await wait_until(pilot, lambda: {x for _, x in bars()} == {49}, "the cursor in met")
-        assert len(bars()) == 2
+        await wait_until(pilot, lambda: "▶ met" in lines(app)[1], "met focused")
+        await wait_until(pilot, lambda: {x for _, x in bars()} == {active_column_x()},
+                         "the cursor in met")
+        assert len(bars()) == 2 and active_column_x() > 40
 
 
 async def test_the_footer_keeps_help_and_quit(store):
@@ -151,7 +156,7 @@ async def test_an_empty_board_says_what_to_do_first(store):
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_text(pilot, "press n to add")
-        text = " ".join(line[1:23].strip() for line in lines(app)[2:10])
+        text = " ".join(line[:23].strip() for line in lines(app)[2:10])
         assert ("press n to add your first target, or coffeechat import linkedin "
                 "Connections.csv") in " ".join(text.split())
         await pilot.press("n", *"Jane Doe", "enter")
@@ -178,5 +183,5 @@ async def test_archived_cards_say_so_in_words(store, monkeypatch):
         await wait_for_text(pilot, "Ann Lee")
         await pilot.press("v")
         await wait_for_text(pilot, "Jane Doe")
-        (line,) = [line for line in lines(app) if "Jane Doe" in line and "│" in line]
-        assert "arch 0d" in line
+        (line,) = [line for line in lines(app) if "Jane Doe" in line and "—" not in line]
+        assert "arch 0d" in line  # the card, not the detail bar
