@@ -185,3 +185,18 @@ async def test_archived_cards_say_so_in_words(store, monkeypatch):
         await wait_for_text(pilot, "Jane Doe")
         (line,) = [line for line in lines(app) if "Jane Doe" in line and "—" not in line]
         assert "arch 0d" in line  # the card, not the detail bar
+
+
+async def test_resizing_across_100_columns_zooms_and_unzooms(store):
+    network(store)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: titles_shown(app) == ["target"], "zoomed at 80")
+        await pilot.press("z")
+        await wait_until(pilot, lambda: columns_shown(app) == 5, "five at 80 by z")
+        await pilot.resize_terminal(120, 40)  # across the width: the z choice ends
+        await wait_until(pilot, lambda: columns_shown(app) == 5, "five at 120")
+        await pilot.resize_terminal(90, 30)
+        await wait_until(pilot, lambda: titles_shown(app) == ["target"], "zoomed at 90")
