@@ -89,7 +89,7 @@ class Terminal:
         update ends: no output for 0.15 s), and the bytes written by then."""
         self.drain()
         self.sent = time.perf_counter()
-        start = len(self.output)
+        start = self.key_started = len(self.output)
         os.write(self.fd, data)
         if until is not None:
             while until not in self.output[start:]:
@@ -147,11 +147,14 @@ def app_figures(db: Path) -> dict:
         # `>` moves the first target card: done when the contacted column counts it.
         move, _ = term.key(b">", until=f"contacted {contacted + 1}".encode())
         saved_after = _written_since(db, mtime) - term.sent
+        term.drain()  # the rest of the move's frames (the overdue marks, the detail bar)
+        move_bytes = len(term.output) - term.key_started
         arrow, arrow_bytes = term.key(b"\x1b[B")  # down
         term.key(b"/")
         filter_key, _ = term.key(b"a", until=b" shown")  # the header counts the matches
         rss = term.peak_rss_mb()
-        return {"start_s": start, "move_key_ms": move * 1000, "saved_ms": saved_after * 1000,
+        return {"start_s": start, "move_key_ms": move * 1000, "move_bytes": move_bytes,
+                "saved_ms": saved_after * 1000,
                 "arrow_key_ms": arrow * 1000, "arrow_bytes": arrow_bytes,
                 "filter_key_ms": filter_key * 1000, "peak_rss_mb": rss}
     finally:
@@ -209,6 +212,7 @@ COLUMNS = [
     ("start_s", "board s", "{:.2f}"),
     ("start_ratio", "ratio", "{:.2f}×"),
     ("move_key_ms", "> ms", "{:.0f}"),
+    ("move_bytes", "> bytes", "{:.0f}"),
     ("saved_ms", "saved ms", "{:.0f}"),
     ("arrow_key_ms", "↓ ms", "{:.0f}"),
     ("arrow_bytes", "↓ bytes", "{:.0f}"),
