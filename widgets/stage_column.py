@@ -261,13 +261,14 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         self._update_title()
 
     def _update_title(self) -> None:
-        """"stage count"; a narrow column shortens the stage name, never the count. Set
-        only when it changes: a new title repaints the whole column."""
+        """"stage count" (the active column's "▶ stage count"); a narrow column shortens
+        the stage name, never the count."""
         count = str(len(self.cards))
         if self.collapsed:
             title = ""  # the strip shows the count and the name itself
         else:
-            room = self.outer_size.width - 9 - len(count) if self.outer_size.width else 99
+            # "─ ▶ name count ─": six cells around the name and count
+            room = self.outer_size.width - 7 - len(count) if self.outer_size.width else 99
             name = self.stage if len(self.stage) <= room else self.stage[: max(room - 1, 1)] + "…"
             # The active column: ▶ and reverse video, readable without colour.
             title = f"[reverse bold] ▶ {name} {count} [/]" if self.active else f" {name} {count} "
