@@ -161,7 +161,8 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
 
     def set_cards(self, cards: Cards, *, select: int | None = None) -> None:
         """Show these cards; keep the cursor on the card with id `select` if given."""
-        digits = len(str(len(self.cards)))
+        before, thumb_before = len(self.cards), self._thumb()
+        digits = len(str(before))
         self.cards = cards
         self._update_title()
         self._set_virtual_height(len(cards) * CARD_HEIGHT)
@@ -169,8 +170,20 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             self.refresh(layout=True)  # the strip is as wide as its count
         index = cards.index_of(select) if select is not None else None
         self.cursor = self.cursor if index is None else index
-        # The cards, not the borders: the title repaints its own line when it changes.
-        self.refresh(Region(0, 0, self.size.width, self.size.height))
+        self._refresh_cards(max(before, len(cards)), set(thumb_before) | set(self._thumb()))
+
+    def _refresh_cards(self, cards: int, thumb: set[int]) -> None:
+        """Repaint the lines the cards are on: not the blank line between two cards nor
+        the lines below the last card (blank before and after), unless the scroll bar's
+        thumb is there; not the title (it repaints its own line when it changes)."""
+        width, height = self.size
+        top = round(self.scroll_offset.y)
+        if self.collapsed or not self.hint == "" or top % CARD_HEIGHT or not width:
+            self.refresh(Region(0, 0, width, height))
+            return
+        lines = {y for y in range(min(height, cards * CARD_HEIGHT - top))
+                 if y % CARD_HEIGHT != CARD_HEIGHT - 1} | {y for y in thumb if y < height}
+        self.refresh(*(Region(0, y, width, 1) for y in sorted(lines)))
 
     def _set_virtual_height(self, height: int) -> None:
         """The scrollable height, without a layout of the whole screen (and a second
