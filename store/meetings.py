@@ -27,6 +27,7 @@ from store.followups import THEIRS_KIND, promote_referrer
 from store.questions import questions
 from store.quickadd import QuickAdd, parse_quick_add
 from store.records import Contact, FollowUp, Meeting
+from store.text import fold
 
 PLANNED_MINUTES = 30
 WRAP_UP_MINUTES = 5
@@ -152,8 +153,8 @@ def meeting_target(store: Store, ref: str) -> Contact | QuickAdd:
         same = [c for c in everyone if _same_person(person.name, person.company, c)]
         if len(same) == 1:
             return same[0]
-        wanted = ref.strip().casefold()
-        if wanted.isdigit() or any(c.name.casefold().startswith(wanted) for c in everyone):
+        wanted = fold(ref)
+        if wanted.isdigit() or any(fold(c.name).startswith(wanted) for c in everyone):
             raise
         return person
 
@@ -324,7 +325,7 @@ class EndPlan:
 
 
 def _same_person(a_name: str, a_company: str, b: Contact | QuickAdd) -> bool:
-    return (a_name.casefold(), a_company.casefold()) == (b.name.casefold(), b.company.casefold())
+    return (fold(a_name), fold(a_company)) == (fold(b.name), fold(b.company))
 
 
 def plan_end(store: Store, meeting_id: int, notes: str | None = None) -> EndPlan:

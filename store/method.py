@@ -15,8 +15,8 @@ from datetime import date, datetime, time, timedelta
 
 from store import settings as config
 from store.followups import DueItem
-from store.importing.matching import fold
 from store.records import Contact
+from store.text import fold
 
 NOON = time(12)
 THREE_B, SEVEN_B = 3, 7

@@ -6,6 +6,7 @@ silently written over (see Store.update)."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime
 from typing import ClassVar, Self
@@ -16,10 +17,13 @@ STAGES: tuple[str, ...] = ("target", "contacted", "met", "thanked", "referred")
 
 
 def check_stage(stage: str) -> str:
-    """The stage named (case-insensitive), or an InputError listing the valid ones."""
+    """The stage named (case-insensitive), or an InputError naming the closest and
+    listing the valid ones."""
     name = stage.strip().lower()
     if name not in STAGES:
-        raise InputError(f"unknown stage {stage!r}: use one of {', '.join(STAGES)}")
+        close = difflib.get_close_matches(name, STAGES, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise InputError(f"unknown stage {stage!r}: {hint}use one of {', '.join(STAGES)}")
     return name
 
 

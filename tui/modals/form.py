@@ -54,6 +54,9 @@ class EditScreen(Modal[Contact | None]):
                     yield SafeInput(self._values[name], id=f"field-{name}")
                 yield Static("", id=f"error-{name}", classes="error", markup=False)
 
+    def on_mount(self) -> None:
+        self.query_one(f"#field-{FORM_FIELDS[0]}").focus()
+
     def _read(self) -> dict[str, str]:
         values = {}
         for name in FORM_FIELDS:
