@@ -212,7 +212,7 @@ async def test_stats_screen_shows_the_numbers_and_sets_the_goal(store, db_path, 
         assert app.screen.focused_contact() is not None
 
 
-# -- snapshots at 80x24 --------------------------------------------------------------
+# -- a snapshot of the tree unfolded (every screen at three sizes: test_snapshots_screens.py)
 
 
 def snapshot_app(db_path, clock):
@@ -226,19 +226,6 @@ async def wait(pilot) -> None:
     await pilot.pause()
 
 
-def test_snapshot_contact(snap_compare, db_path, clock):
-    assert snap_compare(snapshot_app(db_path, clock), terminal_size=(80, 24),
-                        press=["3", "enter"], run_before=wait)
-
-
 def test_snapshot_tree(snap_compare, db_path, clock):
     assert snap_compare(snapshot_app(db_path, clock), terminal_size=(80, 24),
                         press=["t", "space", "down", "l"], run_before=wait)
-
-
-def test_snapshot_stats(snap_compare, db_path, clock):
-    async def computed(pilot):
-        await pilot.press("s")
-        await wait(pilot)
-
-    assert snap_compare(snapshot_app(db_path, clock), terminal_size=(80, 24), run_before=computed)
