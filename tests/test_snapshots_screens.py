@@ -9,7 +9,7 @@ from textual.command import CommandPalette
 
 from store.db import Store
 from store.meetings import save_notes, start_meeting
-from tests.screen import wait_for_screen, wait_until
+from tests.screen import wait_for_screen
 from tests.test_people_screens import small_network
 from tui.app import make_app
 from tui.modals.form import EditScreen
@@ -88,10 +88,9 @@ def test_meeting(snap_compare, network, clock, ending, size):
 
     async def shown(pilot):
         screen = await wait_for_screen(pilot, MeetingScreen)
+        still_cursor(screen)  # the notes show under the end summary too
         if ending:
             await pilot.press("f8")
-            screen = await wait_for_screen(pilot, EndMeetingScreen)
-        await wait_until(pilot, lambda: screen.is_mounted)
-        still_cursor(screen)
+            still_cursor(await wait_for_screen(pilot, EndMeetingScreen))
 
     assert snap_compare(app, terminal_size=size, run_before=shown)
