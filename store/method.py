@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 
+from dateutil.tz import tzlocal
+
 from store import settings as config
 from store.followups import DueItem
 from store.importing.matching import fold
@@ -28,10 +30,12 @@ def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
 
 def count_start(sent: datetime, holidays: Iterable[date] = ()) -> date:
     """The business day the count starts on: the day sent, or the next business day when
-    it was sent after noon or on a day off."""
+    it was sent after noon or on a day off, both in local time (a time stored with
+    another offset is read as the clock on the wall showed it)."""
     off = set(holidays)
-    day = sent.date()
-    if sent.time() > NOON or not is_business_day(day, off):
+    local = sent.astimezone() if sent.tzinfo is not None else sent
+    day = local.date()
+    if local.time() > NOON or not is_business_day(day, off):
         day = next_business_day(day, off)
     return day
 
@@ -53,10 +57,12 @@ def add_business_days(day: date, days: int, holidays: Iterable[date] = ()) -> da
 
 
 def business_day_due(sent: datetime, days: int, holidays: Iterable[date] = ()) -> datetime:
-    """When something `days` business days after `sent` is due: the start of that day,
-    in `sent`'s time zone."""
+    """When something `days` business days after `sent` is due: the local start of that
+    day (with the local zone's offset on that day)."""
     day = add_business_days(count_start(sent, holidays), days, holidays)
-    return datetime.combine(day, time(0), tzinfo=sent.tzinfo)
+    if sent.tzinfo is None:
+        return datetime.combine(day, time(0))
+    return datetime.combine(day, time(0), tzinfo=tzlocal())
 
 
 def holidays(settings: Mapping) -> tuple[date, ...]:
