@@ -16,12 +16,15 @@ from datetime import date, datetime, time, timedelta
 from dateutil.tz import tzlocal
 
 from store import settings as config
-from store.followups import DueItem
+from store.followups import MESSAGE_SENT, DueItem
 from store.importing.matching import fold
-from store.records import Contact
+from store.records import Contact, Interaction, parse_iso
+from store.stats import REPLY_KIND
 
 NOON = time(12)
 THREE_B, SEVEN_B = 3, 7
+REPLY_CLASSES = ("booster", "obligate", "curmudgeon")
+NORMAL_REPLY_RATE = (0.20, 0.40)  # the method: 20–40% of first messages get a reply
 
 
 def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
@@ -101,3 +104,82 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                              business_day_due(at, SEVEN_B, off), at,
                              f"7b:{contact.id}:{at.isoformat()}"))
     return items
+
+
+# -- reply-time classes --------------------------------------------------------------------
+
+
+def first_messages(interactions: Iterable[Interaction]
+                   ) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """{contact id: (first message sent, first reply at or after it)} from the interaction
+    records; a contact never written to has (None, None)."""
+    sent: dict[int, datetime] = {}
+    replies: dict[int, list[datetime]] = {}
+    for interaction in interactions:
+        at = parse_iso(interaction.at, aware=True)
+        if at is None:
+            continue
+        cid = interaction.contact_id
+        if interaction.kind == MESSAGE_SENT and (cid not in sent or at < sent[cid]):
+            sent[cid] = at
+        elif interaction.kind == REPLY_KIND:
+            replies.setdefault(cid, []).append(at)
+    result = {}
+    for cid, first in sent.items():
+        after = [at for at in replies.get(cid, ()) if at >= first]
+        result[cid] = (first, min(after) if after else None)
+    return result
+
+
+def reply_class(sent: datetime | None, reply: datetime | None, now: datetime,
+                holidays: Iterable[date] = ()) -> str | None:
+    """booster: replied within 3 business days of the first message (before its 3B was
+    due); obligate: replied later; curmudgeon: no reply once its 7B is due. None while
+    it is too early to say, or when no message was sent."""
+    if sent is None:
+        return None
+    off = tuple(holidays)
+    if reply is not None:
+        return "booster" if reply < business_day_due(sent, THREE_B, off) else "obligate"
+    return "curmudgeon" if now >= business_day_due(sent, SEVEN_B, off) else None
+
+
+def reply_classes(store, now: datetime, only: int | None = None) -> dict[int, str]:
+    """{contact id: its reply class} for the contacts that have one (read from the
+    message and reply records); with `only`, that contact's alone (a card, a screen)."""
+    if only is None:
+        records = [*store.find(Interaction, kind=MESSAGE_SENT),
+                   *store.find(Interaction, kind=REPLY_KIND)]
+    else:
+        records = store.find(Interaction, contact_id=only)
+    off = holidays(store.settings())
+    classes = {}
+    for cid, (sent, reply) in first_messages(records).items():
+        if (kind := reply_class(sent, reply, now, off)) is not None:
+            classes[cid] = kind
+    return classes
+
+
+def class_counts(classes: Mapping[int, str]) -> dict[str, int]:
+    """{class: how many contacts}, every class named."""
+    counts = dict.fromkeys(REPLY_CLASSES, 0)
+    for kind in classes.values():
+        counts[kind] += 1
+    return counts
+
+
+def reply_rate_place(rate: float | None) -> str:
+    """Where the reply rate is against the method's normal 20–40%: below, within, above
+    ("—" with no rate yet)."""
+    low, high = NORMAL_REPLY_RATE
+    if rate is None:
+        return "—"
+    return "below" if rate < low else "above" if rate > high else "within"
+
+
+def reply_rate_note(rate: float | None) -> str:
+    """The reply rate set against the method's normal 20–40%, in words."""
+    low, high = NORMAL_REPLY_RATE
+    if rate is None:
+        return f"normal is {low:.0%}–{high:.0%}"
+    return f"{reply_rate_place(rate)} the normal {low:.0%}–{high:.0%}"
