@@ -160,6 +160,13 @@ def reply_classes(store, now: datetime, only: int | None = None) -> dict[int, st
     return classes
 
 
+CLASS_MEANING = {
+    "booster": "replied within 3 business days",
+    "obligate": "replied after 3 business days",
+    "curmudgeon": "no reply by the 7B",
+}
+
+
 def class_counts(classes: Mapping[int, str]) -> dict[str, int]:
     """{class: how many contacts}, every class named."""
     counts = dict.fromkeys(REPLY_CLASSES, 0)
