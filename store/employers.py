@@ -206,3 +206,34 @@ def contact_counts(contacts: Iterable[Contact]) -> dict[str, int]:
             key = fold(contact.company)
             counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class EmployerRow:
+    """One line of the employers screen: the employer, whether it is in the top 5, and
+    how many contacts you have there."""
+
+    employer: Employer
+    top: bool
+    contacts: int
+
+
+def employer_rows(store: Store) -> list[EmployerRow]:
+    """The LAMP list as the employers screen shows it, in one read of each table."""
+    listed = employers(store)
+    top = top_ids(listed)
+    counts = contact_counts(store.contacts())
+    return [EmployerRow(e, e.id in top, counts.get(fold(e.name), 0)) for e in listed]
+
+
+def next_score(employer: Employer, name: str) -> object:
+    """The value a key steps a score to: M 0→1→2→3→0, P 1→2→3→1, A yes↔no, the status
+    active → parked → done → active."""
+    if name == "advocacy":
+        return not employer.advocacy
+    if name == "status":
+        at = EMPLOYER_STATUSES.index(employer.status) if employer.status in EMPLOYER_STATUSES else -1
+        return EMPLOYER_STATUSES[(at + 1) % len(EMPLOYER_STATUSES)]
+    allowed = {"motivation": MOTIVATIONS, "posting": POSTINGS}[name]
+    value = getattr(employer, name)
+    return allowed[(allowed.index(value) + 1) % len(allowed)] if value in allowed else allowed[0]
