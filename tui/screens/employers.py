@@ -65,13 +65,13 @@ class EmployersScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="employers.back",
-                tooltip="Close the contacts (or the new name), then back to the board"),
+                tooltip="Close the contacts, else back to the board"),
         Binding("m", "step('motivation')", "M+", id="employers.motivation",
                 tooltip="Motivation one up: 0 → 1 → 2 → 3 → 0"),
         Binding("p", "step('posting')", "P+", id="employers.posting",
-                tooltip="Posting one up (open roles in your field): 1 → 2 → 3 → 1"),
+                tooltip="Posting one up (roles in your field): 1 → 2 → 3 → 1"),
         Binding("a", "step('advocacy')", "A yes/no", id="employers.advocacy",
-                tooltip="Advocacy: you know someone there or share a school (yes / no)"),
+                tooltip="Advocacy yes / no: you know someone there"),
         Binding("s", "step('status')", "Status", id="employers.status",
                 tooltip="Status: active → parked → done → active"),
         Binding("n", "new", "New", id="employers.new", tooltip="Add an employer by name"),
