@@ -22,7 +22,7 @@ from store.db import Store
 from store.errors import InputError
 from store.importing.matching import fold
 from store.method import (
-    SEVEN_B, THREE_B, business_day_due, first_messages, holidays, reply_class,
+    SEVEN_B, THREE_B, business_day_due, first_messages, holidays, met_at, reply_class,
 )
 from store.records import (
     EMPLOYER_STATUSES, MOTIVATIONS, POSTINGS, Contact, Employer, Interaction,
@@ -162,7 +162,7 @@ def employer_contacts(store: Store, employer: Employer, now: datetime) -> list[A
     result = []
     for contact in people:
         records = store.find(Interaction, contact_id=contact.id)
-        sent, reply = first_messages(records).get(contact.id, (None, None))
+        sent, reply = first_messages(records, met_at([contact])).get(contact.id, (None, None))
         kind = reply_class(sent, reply, now, off)
         result.append(AtEmployer(contact, position(contact, sent, reply, now, off), kind))
     order = {"target": 1}

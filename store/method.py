@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-
-from dateutil.tz import tzlocal
+from functools import lru_cache
 
 from store import settings as config
 from store.followups import MESSAGE_SENT, DueItem
 from store.importing.matching import fold
-from store.records import Contact, Interaction, parse_iso
+from store.records import STAGES, Contact, Interaction, parse_iso
 from store.stats import REPLY_KIND
 
 NOON = time(12)
@@ -27,15 +26,19 @@ REPLY_CLASSES = ("booster", "obligate", "curmudgeon")
 NORMAL_REPLY_RATE = (0.20, 0.40)  # the method: 20–40% of first messages get a reply
 
 
+def _days_off(holidays: Iterable[date]) -> frozenset[date]:
+    return holidays if isinstance(holidays, frozenset) else frozenset(holidays)
+
+
 def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in set(holidays)
+    return day.weekday() < 5 and day not in _days_off(holidays)
 
 
 def count_start(sent: datetime, holidays: Iterable[date] = ()) -> date:
     """The business day the count starts on: the day sent, or the next business day when
     it was sent after noon or on a day off, both in local time (a time stored with
     another offset is read as the clock on the wall showed it)."""
-    off = set(holidays)
+    off = _days_off(holidays)
     local = sent.astimezone() if sent.tzinfo is not None else sent
     day = local.date()
     if local.time() > NOON or not is_business_day(day, off):
@@ -44,7 +47,7 @@ def count_start(sent: datetime, holidays: Iterable[date] = ()) -> date:
 
 
 def next_business_day(day: date, holidays: Iterable[date] = ()) -> date:
-    off = set(holidays)
+    off = _days_off(holidays)
     day += timedelta(days=1)
     while not is_business_day(day, off):
         day += timedelta(days=1)
@@ -53,7 +56,11 @@ def next_business_day(day: date, holidays: Iterable[date] = ()) -> date:
 
 def add_business_days(day: date, days: int, holidays: Iterable[date] = ()) -> date:
     """The business day `days` business days after `day`."""
-    off = set(holidays)
+    return _add_business_days(day, days, _days_off(holidays))
+
+
+@lru_cache(maxsize=4096)  # messages go out on a few hundred days: each counted once
+def _add_business_days(day: date, days: int, off: frozenset[date]) -> date:
     for _ in range(days):
         day = next_business_day(day, off)
     return day
@@ -62,14 +69,15 @@ def add_business_days(day: date, days: int, holidays: Iterable[date] = ()) -> da
 def business_day_due(sent: datetime, days: int, holidays: Iterable[date] = ()) -> datetime:
     """When something `days` business days after `sent` is due: the local start of that
     day (with the local zone's offset on that day)."""
-    day = add_business_days(count_start(sent, holidays), days, holidays)
+    off = _days_off(holidays)
+    day = add_business_days(count_start(sent, off), days, off)
     if sent.tzinfo is None:
         return datetime.combine(day, time(0))
-    return datetime.combine(day, time(0), tzinfo=tzlocal())
+    return datetime.combine(day, time(0)).astimezone()  # local midnight, that day's offset
 
 
-def holidays(settings: Mapping) -> tuple[date, ...]:
-    return tuple(date.fromisoformat(d) for d in config.get(settings, config.HOLIDAYS))
+def holidays(settings: Mapping) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d) for d in config.get(settings, config.HOLIDAYS))
 
 
 def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
@@ -109,10 +117,12 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
 # -- reply-time classes --------------------------------------------------------------------
 
 
-def first_messages(interactions: Iterable[Interaction]
+def first_messages(interactions: Iterable[Interaction],
+                   met: Mapping[int, datetime] | None = None,
                    ) -> dict[int, tuple[datetime | None, datetime | None]]:
     """{contact id: (first message sent, first reply at or after it)} from the interaction
-    records; a contact never written to has (None, None)."""
+    records; with no reply logged, reaching met (`met`: when) stands for one, since a
+    meeting means they answered. A contact never written to is left out."""
     sent: dict[int, datetime] = {}
     replies: dict[int, list[datetime]] = {}
     for interaction in interactions:
@@ -125,9 +135,25 @@ def first_messages(interactions: Iterable[Interaction]
         elif interaction.kind == REPLY_KIND:
             replies.setdefault(cid, []).append(at)
     result = {}
+    met = met or {}
     for cid, first in sent.items():
         after = [at for at in replies.get(cid, ()) if at >= first]
+        if not after and cid in met and met[cid] >= first:
+            after = [met[cid]]
         result[cid] = (first, min(after) if after else None)
+    return result
+
+
+def met_at(contacts: Iterable[Contact]) -> dict[int, datetime]:
+    """{contact id: when it first reached met or a later stage} from the stage histories."""
+    later = set(STAGES[STAGES.index("met"):])
+    result = {}
+    for contact in contacts:
+        for entry in contact.stage_history:
+            at = parse_iso(entry.get("at"), aware=True)
+            if entry.get("stage") in later and at is not None:
+                result[contact.id] = at
+                break
     return result
 
 
@@ -138,23 +164,29 @@ def reply_class(sent: datetime | None, reply: datetime | None, now: datetime,
     it is too early to say, or when no message was sent."""
     if sent is None:
         return None
-    off = tuple(holidays)
+    off = _days_off(holidays)
     if reply is not None:
         return "booster" if reply < business_day_due(sent, THREE_B, off) else "obligate"
     return "curmudgeon" if now >= business_day_due(sent, SEVEN_B, off) else None
 
 
-def reply_classes(store, now: datetime, only: int | None = None) -> dict[int, str]:
+def reply_classes(store, now: datetime, only: int | None = None,
+                  contacts: Iterable[Contact] | None = None) -> dict[int, str]:
     """{contact id: its reply class} for the contacts that have one (read from the
-    message and reply records); with `only`, that contact's alone (a card, a screen)."""
+    message and reply records, and the stage histories for a meeting that stands for a
+    reply: `contacts`, when the caller has them already); with `only`, that contact's
+    alone (a card, a screen)."""
     if only is None:
         records = [*store.find(Interaction, kind=MESSAGE_SENT),
                    *store.find(Interaction, kind=REPLY_KIND)]
+        if contacts is None:
+            contacts = store.contacts(include_archived=True)
     else:
         records = store.find(Interaction, contact_id=only)
+        contacts = [c for c in (contacts or [store.contact(only)]) if c.id == only]
     off = holidays(store.settings())
     classes = {}
-    for cid, (sent, reply) in first_messages(records).items():
+    for cid, (sent, reply) in first_messages(records, met_at(contacts)).items():
         if (kind := reply_class(sent, reply, now, off)) is not None:
             classes[cid] = kind
     return classes

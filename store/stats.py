@@ -335,11 +335,12 @@ def compute_stats(store) -> Stats:
     from store.method import class_counts, reply_classes  # the method builds on this module
 
     now = store.clock()
+    contacts = store.contacts(include_archived=True)
     return stats(
-        store.contacts(include_archived=True),
+        contacts,
         store.find(Interaction, kind=REPLY_KIND),  # the only interactions a number uses
         store.records(Meeting),
         store.settings(),
         now,
-        class_counts(reply_classes(store, now)),
+        class_counts(reply_classes(store, now, contacts=contacts)),
     )

@@ -203,3 +203,17 @@ def test_an_employers_contacts_say_where_each_is_in_3b7(db_path):
     first = employer_contacts(store, globex, clock())[0]
     assert (first.position, first.reply_class) == (
         "written Fri 4 Dec, no reply · 7B: follow up once", "curmudgeon")
+
+
+def test_a_meeting_without_a_logged_reply_stands_for_the_reply(db_path):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    quick = store.add_contact(Contact(name="Quick", company="Globex"))
+    slow = store.add_contact(Contact(name="Slow", company="Globex"))
+    for cid in (quick.id, slow.id):
+        move_contact(store, cid, "contacted")
+    move_contact(store, quick.id, "met", at=at("2026-12-08 10:00"))  # no reply logged
+    move_contact(store, slow.id, "met", at=at("2026-12-15 10:00"))
+    clock.now = at("2026-12-20 09:00")
+    assert reply_classes(store, clock()) == {quick.id: "booster", slow.id: "obligate"}
+    assert reply_classes(store, clock(), only=slow.id) == {slow.id: "obligate"}
