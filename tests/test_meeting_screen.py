@@ -387,3 +387,17 @@ async def test_ending_without_a_ref_line_asks_who_else_and_adds_one(store, alice
                                                                      EndMeetingScreen)))
     (meeting,) = Store(db_path).records(Meeting)
     assert meeting.status == "ended" and meeting.referrals == []
+
+
+async def test_preparation_starts_from_a_few_questions_per_tiara_letter(store, alice, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "m")
+        app.flush_writes()
+        await wait_for_screen(pilot, PrepScreen)
+        text = await wait_for_text(pilot, "T Which trends in your field")
+        assert "Questions by TIARA" in text
+        assert text.index("T Which trends") < text.index("I What does a normal")
+    (meeting,) = Store(db_path).records(Meeting)
+    assert meeting.questions_planned[0] == "Which trends in your field are you watching most closely?"
+    assert meeting.questions_planned[-1] == "Who else should I talk to?"
