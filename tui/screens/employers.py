@@ -187,7 +187,8 @@ class EmployersScreen(Screen[None]):
         self.rows[str(before.id)] = replace(row, employer=after)
         self.query_one(OptionList).replace_option_prompt(str(before.id),
                                                          employer_line(self.rows[str(before.id)]))
-        self.app.patch(before, after, label=f"{SCORE_KEYS[name]} of {before.name}")
+        self.app.patch(before, after, label=f"{SCORE_KEYS[name]} of {before.name}",
+                       on_error=lambda _: self.reload())  # refused: show the file again
 
     # -- a new employer ----------------------------------------------------------------
 
