@@ -102,6 +102,9 @@ async def test_stage_history_shows_days_in_each_stage(store, people):
         assert "target    Sun 1 Nov 09:00    1.0" in text
         assert "contacted Mon 2 Nov 09:00   18.0" in text
         assert "met       Fri 20 Nov 09:00   3.0" in text  # 20 Nov 10:00 → 23 Nov 09:30 (+01)
+        # Written Mon 2 Nov 10:00, replied the next day: a booster, read from the records.
+        assert "booster: replied within 3 business days" in text
+        assert "· met · #2 · booster" in text
 
 
 async def test_timeline_is_newest_first_and_a_meeting_opens_to_its_notes(store, people):

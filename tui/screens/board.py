@@ -111,6 +111,8 @@ class BoardScreen(Screen):
                 tooltip="Write a note: the draft the stage calls for, checked for job asks"),
         Binding("a", "agenda", "Agenda", id="board.agenda",
                 tooltip="What is due: overdue, today and the next 7 days"),
+        Binding("E", "employers", "Employers", show=False, id="board.employers",
+                tooltip="The LAMP list: employers by motivation, posting, advocacy; top 5 ★"),
         Binding("q", "app.quit", "Quit", id="board.quit",
                 tooltip="Quit; every change is already saved"),
     ]
@@ -519,6 +521,11 @@ class BoardScreen(Screen):
                 self.select(contact_id)
 
         self.app.push_screen(AgendaScreen(), back)
+
+    def action_employers(self) -> None:
+        from tui.screens.employers import EmployersScreen
+
+        self.app.push_screen(EmployersScreen())
 
     def action_stats(self) -> None:
         from tui.screens.stats import StatsScreen

@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from store.changes import CONTACTS, Changes
 from store.dates import describe
 from store.errors import CoffeeError
+from store.method import CLASS_MEANING
 from store.profile import Event, Profile, profile
 from store.records import Contact
 from store.records import parse_iso
@@ -175,6 +176,8 @@ class ContactScreen(Screen):
     def render_profile(self, p: Profile, now: datetime) -> None:
         c = p.contact
         header = f"{line(c.name)} — {line(c.headline) or 'no role yet'} · {c.stage} · #{c.id}"
+        if p.reply_class:
+            header += f" · {p.reply_class}"
         self.query_one("#contact-header", Static).update(
             Text(header + ("  (archived)" if c.archived else ""))
         )
@@ -231,6 +234,8 @@ class ContactScreen(Screen):
     @staticmethod
     def stages_text(p: Profile, now: datetime) -> Text:
         text = heading("Stage history (days in each)")
+        if p.reply_class:
+            text.append(f"\n{p.reply_class}: {CLASS_MEANING[p.reply_class]}", style="bold")
         for span in p.spans:
             text.append(f"\n{span.stage:<9} {describe(span.at, now=now):<16} {span.days:5.1f}")
         if not p.spans:
