@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from store.changes import CONTACTS, Changes
 from store.records import STAGES, Contact
+from store.text import fold
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
 
@@ -124,8 +125,9 @@ class BoardModel:
         return contact is not None and contact_id in self.visible_ids(contact.stage)
 
     def set_filter(self, value: str) -> bool:
-        """Filter by this text (case and surrounding spaces ignored); True if it changed."""
-        text = value.strip().casefold()
+        """Filter by this text (accents, case and spaces ignored as `fold` does); True if
+        it changed."""
+        text = fold(value)
         changed = text != self.filter_text
         self.filter_text = text
         return changed
@@ -136,7 +138,7 @@ class BoardModel:
         if haystack is None:
             contact = self.contacts[contact_id]
             parts = [getattr(contact, name) for name in SEARCHED_FIELDS] + contact.tags
-            haystack = self._haystack[contact_id] = "\n".join(parts).casefold()
+            haystack = self._haystack[contact_id] = "\n".join(map(fold, parts))
         return haystack
 
     def counts(self) -> tuple[int, int]:

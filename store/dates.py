@@ -199,16 +199,24 @@ _CADENCE = re.compile(r"^(?:every\s+)?(\d{1,3})?\s*(d|w|m|y|day|week|month|year)
 _NAMED_CADENCE = {"daily": "1d", "weekly": "1w", "monthly": "1m", "yearly": "1y"}
 
 
+def cadence_text(text: str) -> str:
+    """A cadence in its stored form: `6w`, `3m`, `every 2 months` → `2m`, `monthly` → `1m`;
+    a DateError naming the forms it reads."""
+    words = _SPACE.sub(" ", str(text)).strip().lower()
+    match = _CADENCE.match(_NAMED_CADENCE.get(words, words))
+    if not match or match[1] == "0":
+        raise DateError(f"cannot read {text!r} as a cadence: try 6w, 3m, every 2 months "
+                        "or monthly")
+    return f"{int(match[1] or 1)}{match[2][0]}"
+
+
 def cadence(text: str, start: datetime) -> rrule:
     """The rule `every N weeks/months` (`6w`, `3m`, `every 2 months`, `monthly`) from start.
 
     A monthly cadence from the 31st falls on the last day of shorter months.
     """
-    words = _SPACE.sub(" ", str(text)).strip().lower()
-    match = _CADENCE.match(_NAMED_CADENCE.get(words, words))
-    if not match or match[1] == "0":
-        raise DateError(f"cannot read {text!r} as a cadence: try 6w, 3m or every 2 months")
-    interval, freq = int(match[1] or 1), _FREQ[match[2][0]]
+    spec = cadence_text(text)
+    interval, freq = int(spec[:-1]), _FREQ[spec[-1]]
     if freq == MONTHLY and start.day > 28:
         return rrule(freq, interval=interval, dtstart=start,
                      bymonthday=(start.day, -1), bysetpos=1)

@@ -27,7 +27,7 @@ from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_pa
 from store.records import Contact, Record, check_stage, defaults, stage_after
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
 from store.storage import AtomicJSONStorage, bad_file, gc_paused
-from store.text import clean
+from store.text import clean, fold
 
 SCHEMA_VERSION = 1
 META_TABLE = "meta"
@@ -583,17 +583,17 @@ class Store:
         self.remove(Contact, contact_id)
 
     def resolve(self, ref: str) -> Contact:
-        """A contact by id, or by a case-insensitive unique prefix of its name."""
+        """A contact by id, or by a unique prefix of its name, accents and case ignored."""
         ref = ref.strip()
         if ref.isdigit() and ref in self._raw(Contact.TABLE):
             return self.contact(int(ref))
-        wanted = ref.casefold()
+        wanted = fold(ref)
         if not wanted:
             raise RefError("an empty REF names no contact: give an id or a name")
         candidates = [
-            c for c in self.contacts(include_archived=True) if c.name.casefold().startswith(wanted)
+            c for c in self.contacts(include_archived=True) if fold(c.name).startswith(wanted)
         ]
-        exact = [c for c in candidates if c.name.casefold() == wanted]
+        exact = [c for c in candidates if fold(c.name) == wanted]
         if len(exact) == 1:
             return exact[0]
         if len(candidates) == 1:

@@ -285,14 +285,16 @@ def due_items(store: Store, now: datetime, only: int | None = None,
         items.append(DueItem(contacts[cid], what or followup.kind, due,
                              parse_iso(followup.created_at, aware=True), f"followup:{followup.id}"))
 
+    from store.method import three_b_seven_items  # the method's rules build on this module
+
+    method = three_b_seven_items(store, contacts, first_sent, replied, everyone=only is None)
+    seven_b = {item.contact.id for item in method if item.source == "7b"}
     for contact in contacts.values():
         marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,
                                   thanked.get(contact.id), contact.id in thanks_open,
-                                  contact.id in meeting_ahead, replied.get(contact.id)))
-    from store.method import three_b_seven_items  # the method's rules build on this module
-
-    marked.extend(three_b_seven_items(store, contacts, first_sent, replied,
-                                      everyone=only is None))
+                                  contact.id in meeting_ahead, replied.get(contact.id),
+                                  contact.id in seven_b))
+    marked.extend(method)
     marks = {mark.key: mark for mark in store.records(AgendaMark)}
     for item in marked:
         mark = marks.get(item.key)
@@ -334,9 +336,11 @@ def _rule_items(
     thanks_open: bool,
     meeting_ahead: bool,
     replied: datetime | None,
+    seven_b: bool = False,
 ):
     """The nudge (or schedule), thank-you and reconnect items the contact's stage and
-    clocks call for."""
+    clocks call for. With `seven_b` (the contact has a 7B item), the 7B is the first
+    follow-up: no "nudge 1 of N" beside it."""
     if contact.stage not in ("contacted", "met") and not contact.keep_in_touch:
         return
     entered = parse_iso(contact.stage_since, aware=True)
@@ -350,7 +354,9 @@ def _rule_items(
     elif contact.stage == "contacted" and not meeting_ahead and entered is not None:
         sent = sum(1 for at in nudges.get(contact.id, ()) if at >= entered)
         due = touch + timedelta(days=rules.nudge_after_days)
-        if sent < rules.max_nudges:
+        if sent == 0 and seven_b:
+            pass  # the 7B item asks for this follow-up, in business days
+        elif sent < rules.max_nudges:
             yield DueItem(contact, f"nudge {sent + 1} of {rules.max_nudges}", due, touch,
                           f"nudge:{key}")
         else:

@@ -24,13 +24,16 @@ from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import InputError, RefError
 from store.followups import THEIRS_KIND, promote_referrer
-from store.questions import questions
+from store import tiara
+from store.questions import Question, questions
 from store.quickadd import QuickAdd, parse_quick_add
 from store.records import Contact, FollowUp, Meeting
+from store.text import fold
+from store.tiara import who_tags
 
 PLANNED_MINUTES = 30
 WRAP_UP_MINUTES = 5
-WRAP_UP_CUE = "wrap up — ask who else to talk to"
+WRAP_UP_CUE = tiara.NEXT_STEPS_CUE  # the last WRAP_UP_MINUTES: the next steps phase
 THANKS_TEXT = "send a thank-you note"
 THANKS_WITHIN = timedelta(hours=24)
 MET_FROM = ("target", "contacted")
@@ -116,11 +119,25 @@ def preparation(store: Store, contact_id: int) -> tuple[Meeting, list[str]]:
     """prepare_meeting, with the questions to show: a running meeting's checklist, else
     every question that suits them to choose from (those chosen before included)."""
     with store.transaction():
+        before = unfinished_meeting(store, contact_id)
         meeting = prepare_meeting(store, contact_id)
         if meeting.status == "running":
             return meeting, checklist(store, meeting)
-        offered = prepared_questions(store, store.contact(contact_id))
+        contact = store.contact(contact_id)
+        if not meeting.questions_planned and (before is None or before.status == "scheduled"):
+            # Prepared for the first time: start from a few questions per TIARA letter.
+            picked = tiara_questions(store, contact)
+            meeting = store.update(Meeting, meeting.id, {"questions_planned": picked})
+        offered = tiara_order(suitable_questions(store, contact))
         return meeting, offered + [q for q in meeting.questions_planned if q not in offered]
+
+
+def tiara_order(questions: list[Question]) -> list[str]:
+    """The questions by TIARA letter (T, I, A, R, A, then next steps), those of no kind
+    last; the bank's order within each."""
+    rank = {tag: i for i, (_, tag) in enumerate(tiara.TIARA)} | {tiara.NEXT_STEPS_TAG: 5}
+    ordered = sorted(questions, key=lambda q: rank.get(tiara.kind_of(q.tags) or "", 6))
+    return [q.text for q in ordered]
 
 
 def discard_meeting(store: Store, meeting_id: int) -> Meeting:
@@ -152,8 +169,8 @@ def meeting_target(store: Store, ref: str) -> Contact | QuickAdd:
         same = [c for c in everyone if _same_person(person.name, person.company, c)]
         if len(same) == 1:
             return same[0]
-        wanted = ref.strip().casefold()
-        if wanted.isdigit() or any(c.name.casefold().startswith(wanted) for c in everyone):
+        wanted = fold(ref)
+        if wanted.isdigit() or any(fold(c.name).startswith(wanted) for c in everyone):
             raise
         return person
 
@@ -164,20 +181,35 @@ def start_meeting_with_new(store: Store, person: QuickAdd) -> Meeting:
         return start_meeting(store, store.add_contact(person.contact(stage="target")).id)
 
 
-def prepared_questions(store: Store, contact: Contact) -> list[str]:
-    """The checklist from the question bank: the untagged questions and those tagged with
-    one of the contact's tags, in the bank's order (seeds the bank on first use)."""
+def suitable_questions(store: Store, contact: Contact) -> list[Question]:
+    """The questions of the bank that suit the contact: those tagged for nobody in
+    particular (a TIARA kind says what a question is, not whom it suits) and those tagged
+    with one of the contact's tags, in the bank's order (seeds the bank on first use)."""
     tags = {t.casefold() for t in contact.tags}
-    return [
-        q.text
-        for q in questions(store)
-        if not q.tags or tags.intersection(t.casefold() for t in q.tags)
-    ]
+    suits = []
+    for q in questions(store):
+        who = who_tags(q.tags)
+        if not who or tags.intersection(t.casefold() for t in who):
+            suits.append(q)
+    return suits
+
+
+def prepared_questions(store: Store, contact: Contact) -> list[str]:
+    """Every question that suits the contact (suitable_questions), as text."""
+    return [q.text for q in suitable_questions(store, contact)]
+
+
+def tiara_questions(store: Store, contact: Contact) -> list[str]:
+    """The pick preparation starts from: a few questions per TIARA letter that suit the
+    contact, then "who else should I talk to?"; every suitable one when the bank has no
+    TIARA kinds."""
+    suits = suitable_questions(store, contact)
+    return tiara.pick((q.text, q.tags) for q in suits) or [q.text for q in suits]
 
 
 def checklist(store: Store, meeting: Meeting) -> list[str]:
-    """The questions to ask: those chosen while preparing, else the prepared ones."""
-    return meeting.questions_planned or prepared_questions(store, store.contact(meeting.contact_id))
+    """The questions to ask: those chosen while preparing, else the TIARA pick."""
+    return meeting.questions_planned or tiara_questions(store, store.contact(meeting.contact_id))
 
 
 def begin_meeting(store: Store, target: Contact | QuickAdd) -> tuple[Meeting, list[str]]:
@@ -324,7 +356,7 @@ class EndPlan:
 
 
 def _same_person(a_name: str, a_company: str, b: Contact | QuickAdd) -> bool:
-    return (a_name.casefold(), a_company.casefold()) == (b.name.casefold(), b.company.casefold())
+    return (fold(a_name), fold(a_company)) == (fold(b.name), fold(b.company))
 
 
 def plan_end(store: Store, meeting_id: int, notes: str | None = None) -> EndPlan:

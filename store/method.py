@@ -12,32 +12,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from store import settings as config
-from store.followups import DueItem
-from store.importing.matching import fold
-from store.records import Contact
+from store.followups import MESSAGE_SENT, DueItem
+from store.records import STAGES, Contact, Interaction, parse_iso
+from store.stats import REPLY_KIND
+from store.text import fold
 
 NOON = time(12)
 THREE_B, SEVEN_B = 3, 7
+REPLY_CLASSES = ("booster", "obligate", "curmudgeon")
+NORMAL_REPLY_RATE = (0.20, 0.40)  # the method: 20–40% of first messages get a reply
+
+
+def _days_off(holidays: Iterable[date]) -> frozenset[date]:
+    return holidays if isinstance(holidays, frozenset) else frozenset(holidays)
 
 
 def is_business_day(day: date, holidays: Iterable[date] = ()) -> bool:
-    return day.weekday() < 5 and day not in set(holidays)
+    return day.weekday() < 5 and day not in _days_off(holidays)
 
 
 def count_start(sent: datetime, holidays: Iterable[date] = ()) -> date:
     """The business day the count starts on: the day sent, or the next business day when
-    it was sent after noon or on a day off."""
-    off = set(holidays)
-    day = sent.date()
-    if sent.time() > NOON or not is_business_day(day, off):
+    it was sent after noon or on a day off, both in local time (a time stored with
+    another offset is read as the clock on the wall showed it)."""
+    off = _days_off(holidays)
+    local = sent.astimezone() if sent.tzinfo is not None else sent
+    day = local.date()
+    if local.time() > NOON or not is_business_day(day, off):
         day = next_business_day(day, off)
     return day
 
 
 def next_business_day(day: date, holidays: Iterable[date] = ()) -> date:
-    off = set(holidays)
+    off = _days_off(holidays)
     day += timedelta(days=1)
     while not is_business_day(day, off):
         day += timedelta(days=1)
@@ -46,21 +56,28 @@ def next_business_day(day: date, holidays: Iterable[date] = ()) -> date:
 
 def add_business_days(day: date, days: int, holidays: Iterable[date] = ()) -> date:
     """The business day `days` business days after `day`."""
-    off = set(holidays)
+    return _add_business_days(day, days, _days_off(holidays))
+
+
+@lru_cache(maxsize=4096)  # messages go out on a few hundred days: each counted once
+def _add_business_days(day: date, days: int, off: frozenset[date]) -> date:
     for _ in range(days):
         day = next_business_day(day, off)
     return day
 
 
 def business_day_due(sent: datetime, days: int, holidays: Iterable[date] = ()) -> datetime:
-    """When something `days` business days after `sent` is due: the start of that day,
-    in `sent`'s time zone."""
-    day = add_business_days(count_start(sent, holidays), days, holidays)
-    return datetime.combine(day, time(0), tzinfo=sent.tzinfo)
+    """When something `days` business days after `sent` is due: the local start of that
+    day (with the local zone's offset on that day)."""
+    off = _days_off(holidays)
+    day = add_business_days(count_start(sent, off), days, off)
+    if sent.tzinfo is None:
+        return datetime.combine(day, time(0))
+    return datetime.combine(day, time(0)).astimezone()  # local midnight, that day's offset
 
 
-def holidays(settings: Mapping) -> tuple[date, ...]:
-    return tuple(date.fromisoformat(d) for d in config.get(settings, config.HOLIDAYS))
+def holidays(settings: Mapping) -> frozenset[date]:
+    return frozenset(date.fromisoformat(d) for d in config.get(settings, config.HOLIDAYS))
 
 
 def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
@@ -95,3 +112,113 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                              business_day_due(at, SEVEN_B, off), at,
                              f"7b:{contact.id}:{at.isoformat()}"))
     return items
+
+
+# -- reply-time classes --------------------------------------------------------------------
+
+
+def first_messages(interactions: Iterable[Interaction],
+                   met: Mapping[int, datetime] | None = None,
+                   ) -> dict[int, tuple[datetime | None, datetime | None]]:
+    """{contact id: (first message sent, first reply at or after it)} from the interaction
+    records; with no reply logged, reaching met (`met`: when) stands for one, since a
+    meeting means they answered. A contact never written to is left out."""
+    sent: dict[int, datetime] = {}
+    replies: dict[int, list[datetime]] = {}
+    for interaction in interactions:
+        at = parse_iso(interaction.at, aware=True)
+        if at is None:
+            continue
+        cid = interaction.contact_id
+        if interaction.kind == MESSAGE_SENT and (cid not in sent or at < sent[cid]):
+            sent[cid] = at
+        elif interaction.kind == REPLY_KIND:
+            replies.setdefault(cid, []).append(at)
+    result = {}
+    met = met or {}
+    for cid, first in sent.items():
+        after = [at for at in replies.get(cid, ()) if at >= first]
+        if not after and cid in met and met[cid] >= first:
+            after = [met[cid]]
+        result[cid] = (first, min(after) if after else None)
+    return result
+
+
+def met_at(contacts: Iterable[Contact]) -> dict[int, datetime]:
+    """{contact id: when it first reached met or a later stage} from the stage histories."""
+    later = set(STAGES[STAGES.index("met"):])
+    result = {}
+    for contact in contacts:
+        for entry in contact.stage_history:
+            at = parse_iso(entry.get("at"), aware=True)
+            if entry.get("stage") in later and at is not None:
+                result[contact.id] = at
+                break
+    return result
+
+
+def reply_class(sent: datetime | None, reply: datetime | None, now: datetime,
+                holidays: Iterable[date] = ()) -> str | None:
+    """booster: replied within 3 business days of the first message (before its 3B was
+    due); obligate: replied later; curmudgeon: no reply once its 7B is due. None while
+    it is too early to say, or when no message was sent."""
+    if sent is None:
+        return None
+    off = _days_off(holidays)
+    if reply is not None:
+        return "booster" if reply < business_day_due(sent, THREE_B, off) else "obligate"
+    return "curmudgeon" if now >= business_day_due(sent, SEVEN_B, off) else None
+
+
+def reply_classes(store, now: datetime, only: int | None = None,
+                  contacts: Iterable[Contact] | None = None) -> dict[int, str]:
+    """{contact id: its reply class} for the contacts that have one (read from the
+    message and reply records, and the stage histories for a meeting that stands for a
+    reply: `contacts`, when the caller has them already); with `only`, that contact's
+    alone (a card, a screen)."""
+    if only is None:
+        records = [*store.find(Interaction, kind=MESSAGE_SENT),
+                   *store.find(Interaction, kind=REPLY_KIND)]
+        if contacts is None:
+            contacts = store.contacts(include_archived=True)
+    else:
+        records = store.find(Interaction, contact_id=only)
+        contacts = [c for c in (contacts or [store.contact(only)]) if c.id == only]
+    off = holidays(store.settings())
+    classes = {}
+    for cid, (sent, reply) in first_messages(records, met_at(contacts)).items():
+        if (kind := reply_class(sent, reply, now, off)) is not None:
+            classes[cid] = kind
+    return classes
+
+
+CLASS_MEANING = {
+    "booster": "replied within 3 business days",
+    "obligate": "replied after 3 business days",
+    "curmudgeon": "no reply by the 7B",
+}
+
+
+def class_counts(classes: Mapping[int, str]) -> dict[str, int]:
+    """{class: how many contacts}, every class named."""
+    counts = dict.fromkeys(REPLY_CLASSES, 0)
+    for kind in classes.values():
+        counts[kind] += 1
+    return counts
+
+
+def reply_rate_place(rate: float | None) -> str:
+    """Where the reply rate is against the method's normal 20–40%: below, within, above
+    ("—" with no rate yet)."""
+    low, high = NORMAL_REPLY_RATE
+    if rate is None:
+        return "—"
+    return "below" if rate < low else "above" if rate > high else "within"
+
+
+def reply_rate_note(rate: float | None) -> str:
+    """The reply rate set against the method's normal 20–40%, in words."""
+    low, high = NORMAL_REPLY_RATE
+    if rate is None:
+        return f"normal is {low:.0%}–{high:.0%}"
+    return f"{reply_rate_place(rate)} the normal {low:.0%}–{high:.0%}"

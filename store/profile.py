@@ -29,6 +29,7 @@ class Profile:
     spans: list[StageSpan]
     timeline: list[Event]  # newest first
     followups: list[FollowUp]  # open ones, soonest due first, undated last
+    reply_class: str | None = None  # booster, obligate, curmudgeon (store.method)
 
 
 def _timestamp(text: str | None) -> float:
@@ -62,7 +63,10 @@ def open_followups(followups: list[FollowUp]) -> list[FollowUp]:
 
 def profile(store: Store, contact_id: int) -> Profile:
     """The contact and everything around it, as of the store's clock."""
+    from store.method import reply_classes  # the method builds on what profile builds on
+
     contact = store.contact(contact_id)
+    interactions = store.find(Interaction, contact_id=contact_id)
     referrer = None
     if contact.referred_by is not None:
         try:
@@ -74,8 +78,7 @@ def profile(store: Store, contact_id: int) -> Profile:
         referrer=referrer,
         referred=store.find(Contact, referred_by=contact_id),
         spans=stage_spans(contact, store.clock()),
-        timeline=timeline(
-            store.find(Interaction, contact_id=contact_id), store.find(Meeting, contact_id=contact_id)
-        ),
+        timeline=timeline(interactions, store.find(Meeting, contact_id=contact_id)),
         followups=open_followups(store.find(FollowUp, contact_id=contact_id)),
+        reply_class=reply_classes(store, store.clock(), only=contact_id).get(contact_id),
     )

@@ -6,6 +6,7 @@ silently written over (see Store.update)."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import datetime
 from typing import ClassVar, Self
@@ -16,10 +17,13 @@ STAGES: tuple[str, ...] = ("target", "contacted", "met", "thanked", "referred")
 
 
 def check_stage(stage: str) -> str:
-    """The stage named (case-insensitive), or an InputError listing the valid ones."""
+    """The stage named (case-insensitive), or an InputError naming the closest and
+    listing the valid ones."""
     name = stage.strip().lower()
     if name not in STAGES:
-        raise InputError(f"unknown stage {stage!r}: use one of {', '.join(STAGES)}")
+        close = difflib.get_close_matches(name, STAGES, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise InputError(f"unknown stage {stage!r}: {hint}use one of {', '.join(STAGES)}")
     return name
 
 
@@ -213,3 +217,25 @@ class FollowUp(Record):
     snoozed_until: str | None = None
     meeting_id: int | None = None
     created_at: str = ""
+
+
+EMPLOYER_STATUSES: tuple[str, ...] = ("active", "parked", "done")
+MOTIVATIONS = range(0, 4)  # M: 0 (none) to 3 (dream employer)
+POSTINGS = range(1, 4)  # P: 1 (no open roles in my field) to 3 (several)
+
+
+@dataclass
+class Employer(Record):
+    """An organisation on the LAMP list (the 2-Hour Job Search): Advocacy (do I know
+    someone there or share a school: yes/no), Motivation 0–3, Posting 1–3. Its contacts
+    are those whose company is its name, matched as imports match (store.employers)."""
+
+    TABLE: ClassVar[str] = "employers"
+    name: str = ""
+    advocacy: bool = False
+    motivation: int = 0
+    posting: int = 1
+    notes: str = ""
+    status: str = "active"
+    created_at: str = ""
+    updated_at: str = ""

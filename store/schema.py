@@ -19,7 +19,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cache
 
-from store.records import KINDS, STAGES, Record
+from store.records import (
+    EMPLOYER_STATUSES, KINDS, MOTIVATIONS, POSTINGS, STAGES, Employer, Record,
+)
 
 YEARS = range(1900, 2201)
 MAX_NUMBER = 2**31 - 1
@@ -29,6 +31,12 @@ DATE_FIELDS = frozenset({
     "done_at", "snoozed_until", "scheduled_for",
 })
 DATE_RULE = f"an ISO date from {YEARS[0]} to {YEARS[-1]}"
+# Fields that hold one of a few values: {(table, field): the values}.
+CHOICES: dict[tuple[str, str], tuple] = {
+    (Employer.TABLE, "motivation"): tuple(MOTIVATIONS),
+    (Employer.TABLE, "posting"): tuple(POSTINGS),
+    (Employer.TABLE, "status"): EMPLOYER_STATUSES,
+}
 
 
 # The modules that define record kinds beyond those of store.records.
@@ -129,10 +137,13 @@ class _Field:
     date: bool
     stage: bool
     plain: bool  # its exact type is all it needs (text, a flag, null)
+    choices: tuple = ()  # one of these values, when there are any (CHOICES)
 
     def fits(self, value: object) -> bool:
         kind = type(value)
         if kind not in self.kinds:
+            return False
+        if self.choices and value not in self.choices:
             return False
         if kind is str:
             return (not self.date or date_ok(value)) and (not self.stage or value in STAGES)
@@ -165,8 +176,9 @@ def _plan(cls: type[Record]) -> dict[str, _Field]:
                         None)
             kinds = frozenset(typing.get_origin(p) or p for p in parts)
             date, stage = f.name in DATE_FIELDS, f.name == "stage"
+            choices = CHOICES.get((cls.TABLE, f.name), ())
             plan[f.name] = _Field(kinds, typing.get_origin(item) or item, date, stage,
-                                  kinds <= _PLAIN and not (date or stage))
+                                  kinds <= _PLAIN and not (date or stage or choices), choices)
     return plan
 
 
@@ -183,6 +195,7 @@ def _check(cls: type[Record], name: str) -> Check:
     item = next((typing.get_args(part)[0] for part in parts if typing.get_origin(part) is list),
                 None)
     expected = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+    choices = CHOICES.get((cls.TABLE, name), ())
 
     def check(value: object) -> list[str]:
         if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
@@ -192,6 +205,8 @@ def _check(cls: type[Record], name: str) -> Check:
         if isinstance(value, list):
             return [f"{name}[{i}]: {problem}" for i, v in enumerate(value)
                     for problem in _item_problems(name, item, v)]
+        if choices and value not in choices:
+            return [f"{name} {_short(value)} is not one of {', '.join(map(str, choices))}"]
         return _value_problems(name, value)
 
     return check

@@ -34,6 +34,7 @@ JOB_ASK_PHRASES = "job_ask_phrases"
 JOB_ASK_ALLOWED = "job_ask_allowed"
 HOLIDAYS = "holidays"
 QUESTIONS_SEEDED = "questions_seeded"
+TIARA_SEEDED = "tiara_seeded"
 TEMPLATES_SEEDED = "templates_seeded"
 MODE_WARNED = "mode_warned"
 MY_NAME_ASKED = "my_name_asked"
@@ -295,6 +296,8 @@ def _done_once(key: str, label: str, help: str) -> Setting:
 INTERNAL: tuple[Setting, ...] = (
     _done_once(QUESTIONS_SEEDED, "questions seeded",
                "The default questions were written to the bank once."),
+    _done_once(TIARA_SEEDED, "TIARA seeded",
+               "The bank's default questions got their TIARA kinds once."),
     _done_once(TEMPLATES_SEEDED, "templates seeded", "The default templates were written once."),
     _done_once(MY_NAME_ASKED, "my name asked", "The first draft asked for my name (asked once)."),
     Setting(MODE_WARNED, "mode warned", "text", None,

@@ -19,12 +19,15 @@ Definitions (README repeats them next to the JSON fields):
 - Referrals per meeting: contacts with a referred_by / meetings held.
 - Weekly goal: the setting `weekly_goal` (meetings a week, default 2) against the meetings
   held this week.
+- Reply classes (store.method.reply_class): boosters replied within 3 business days of
+  the first message, obligates later, curmudgeons not by the time their 7B was due; the
+  reply rate is set against the method's normal 20–40%.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from statistics import median
 
@@ -257,6 +260,7 @@ class Stats:
     goal_week: date
     goal_done: int
     forest: Forest
+    reply_classes: dict[str, int] = field(default_factory=dict)  # {booster: n, …}
 
     def to_json(self) -> dict:
         """The `coffeechat stats --json` document (field names are a contract)."""
@@ -268,6 +272,8 @@ class Stats:
                 for c in self.conversions
             ],
             "reply_rate": _round(self.reply_rate),
+            "reply_rate_normal": [0.2, 0.4],
+            "reply_classes": self.reply_classes,
             "median_days_target_to_contacted": _round(self.median_days_target_to_contacted),
             "median_days_contacted_to_met": _round(self.median_days_contacted_to_met),
             "meetings_per_week": [
@@ -299,6 +305,7 @@ def stats(
     meetings: list[Meeting],
     settings: Mapping,
     now: datetime,
+    reply_classes: Mapping[str, int] | None = None,
 ) -> Stats:
     counts = funnel(contacts)
     weeks = meetings_per_week(meetings, now)
@@ -319,15 +326,21 @@ def stats(
         goal_week=weeks[-1].week,
         goal_done=weeks[-1].meetings,
         forest=referral_forest(contacts),
+        reply_classes=dict(reply_classes or {}),
     )
 
 
 def compute_stats(store) -> Stats:
     """The stats of everything in the store (archived contacts included), as of its clock."""
+    from store.method import class_counts, reply_classes  # the method builds on this module
+
+    now = store.clock()
+    contacts = store.contacts(include_archived=True)
     return stats(
-        store.contacts(include_archived=True),
+        contacts,
         store.find(Interaction, kind=REPLY_KIND),  # the only interactions a number uses
         store.records(Meeting),
         store.settings(),
-        store.clock(),
+        now,
+        class_counts(reply_classes(store, now, contacts=contacts)),
     )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from store.dates import DateError, cadence_text
 from store.errors import CoffeeError
 from store.records import Contact
 
@@ -17,7 +18,6 @@ FORM_FIELDS = (
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,}$")
 _URL = re.compile(r"^(https?://|www\.|[a-z]{2,3}\.linkedin\.com/|linkedin\.com/)\S+$", re.I)
-_CADENCE = re.compile(r"^\d+\s*[wm]$", re.I)
 _REFERRER_ID = re.compile(r"^#(\d+)\b")
 
 
@@ -66,8 +66,12 @@ def apply_form(
         errors["phone"] = "digits, spaces and + ( ) - . / only"
     if v["linkedin"] and not _URL.match(v["linkedin"]):
         errors["linkedin"] = "a web address, like https://www.linkedin.com/in/jane"
-    if v["keep_in_touch"] and not _CADENCE.match(v["keep_in_touch"]):
-        errors["keep_in_touch"] = "every N weeks or months, like 6w or 3m"
+    keep_in_touch = ""
+    if v["keep_in_touch"]:
+        try:
+            keep_in_touch = cadence_text(v["keep_in_touch"])
+        except DateError:
+            errors["keep_in_touch"] = "like 6w, 3m, every 2 months or monthly"
     referred_by = None
     if v["referred_by"]:
         try:
@@ -81,6 +85,6 @@ def apply_form(
     if errors:
         return None, errors
     fields = {name: v[name] for name in FORM_FIELDS if name not in ("tags", "referred_by")}
-    fields["keep_in_touch"] = fields["keep_in_touch"].replace(" ", "").lower()
+    fields["keep_in_touch"] = keep_in_touch
     tags = [tag.strip() for tag in v["tags"].split(",") if tag.strip()]
     return replace(contact, **fields, tags=tags, referred_by=referred_by), {}

@@ -192,3 +192,18 @@ async def test_a_long_section_lists_its_oldest_and_counts_the_rest(store, clock,
         app.flush_writes()
         await settle(pilot)
         assert "promise 1" in screen_text(app) and "more" not in screen_text(app)
+
+
+async def test_the_item_under_the_cursor_is_shown_whole_at_60x20(store, clock):
+    ada = store.add_contact(Contact(name="Adaeze Okonkwo-Lindqvist", stage="thanked"))
+    store.insert(FollowUp(contact_id=ada.id, kind="todo", due=(clock() - 2 * DAY).isoformat(),
+                          text="send the article about the payments team's on-call rota",
+                          created_at=store.now()))
+    app = make_app(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_agenda(pilot)
+        text = screen_text(app)
+        assert "on-call rota" not in next(line for line in text.splitlines() if "Adaeze" in line)
+        whole = " ".join(line.strip() for line in text.splitlines()[-4:-1])
+        assert "Adaeze Okonkwo-Lindqvist — todo: send the article about the payments" in whole
+        assert "team's on-call rota · due Sat 21 Nov" in whole

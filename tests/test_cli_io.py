@@ -27,7 +27,8 @@ def test_import_prints_the_report(db_path):
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "imported linkedin_connections.csv: 6 new, 0 updated, 0 unchanged, 1 skipped",
+        "imported linkedin_connections.csv: 6 new, 0 updated, 0 unchanged, 1 skipped, "
+        "5 new employers",
         "  line 10: skipped: no name",
         "  line 11: unreadable date 'someday' in connected_on; left empty",
     ]

@@ -31,7 +31,8 @@ def test_stats_json_has_the_documented_fields(store, capsys):
     assert set(doc) == {
         "contacts", "funnel", "conversions", "reply_rate", "median_days_target_to_contacted",
         "median_days_contacted_to_met", "meetings_per_week", "meetings_held", "referrals",
-        "referrals_per_meeting", "weekly_goal", "referral_tree",
+        "referrals_per_meeting", "weekly_goal", "referral_tree", "reply_rate_normal",
+        "reply_classes",
     }
     assert doc["funnel"]["met"] == 3 and len(doc["meetings_per_week"]) == 12
 

@@ -149,7 +149,8 @@ def test_question_bank_is_seeded_tagged_and_clean(store, db_path):
     assert len(bank) >= 15
     assert "Who else should I talk to?" in [q.text for q in bank]
     tags = {tag for q in bank for tag in q.tags}
-    assert tags == {"director", "manager", "career change", "culture"}
+    assert tags == {"director", "manager", "career change", "culture", "trends", "insights",
+                    "advice", "resources", "assignments", "next steps"}
     assert not [q.text for q in bank if is_job_ask(q.text)]
     assert len(json.loads(db_path.read_text())["questions"]) == len(bank)
 
@@ -165,7 +166,7 @@ def test_the_job_check_marks_bad_questions(store):
 def test_bank_edited_as_text(store, db_path):
     bank = questions(store)
     lines = bank_text(bank).splitlines()
-    assert lines[0] == "How did you get into the role you're in today? | career change"
+    assert lines[0] == "How did you get into the role you're in today? | career change, insights"
     first_id = bank[0].id
     edited = "\n".join(
         [lines[0].replace("career change", "career change, director"), "", lines[14],
@@ -174,8 +175,9 @@ def test_bank_edited_as_text(store, db_path):
     replace_bank(store, edited)
     again = questions(Store(db_path))
     assert [(q.text, q.tags) for q in again] == [
-        ("How did you get into the role you're in today?", ["career change", "director"]),
-        ("Who else should I talk to?", []),
+        ("How did you get into the role you're in today?",
+         ["career change", "director", "insights"]),
+        ("Who else should I talk to?", ["next steps"]),
         ("What do you read every week?", ["culture"]),
     ]
     assert again[0].id == first_id

@@ -63,14 +63,15 @@ async def test_a_whole_meeting_from_a_card_to_the_file(store, alice, db_path, cl
         text = screen_text(app)
         assert "Alice Wong · Engineering Manager @ Acme · referred by Bob Boss" in text
         assert "Leads payments; ex-Globex." in text
-        assert "☐ Who else should I talk to?" in text
+        # Prepared with a few questions per TIARA letter, each shown with its letter.
+        assert "☐ T Which trends in your field" in text and "☐ I What does a normal" in text
 
         await pilot.press(*"Great chat about payments.", "enter")
         await pilot.press(*"Bob Lee, Director @ Globex -- runs the data team", "f2", "end")
         await pilot.press("enter", "f3", *"send the article by fri", "enter")
         await pilot.press("f4", *"The Managers Path")
         await pilot.press("f5")
-        assert "☑ What does a normal week look" in screen_text(app)
+        assert "☑ T Which trends in your field" in screen_text(app)
 
         clock.advance(minutes=35)
         await pilot.press("f8")
@@ -94,7 +95,7 @@ async def test_a_whole_meeting_from_a_card_to_the_file(store, alice, db_path, cl
         "todo: send the article by fri",
         "read: The Managers Path",
     ]
-    assert meeting.questions_asked == ["What does a normal week look like for you?"]
+    assert meeting.questions_asked == ["Which trends in your field are you watching most closely?"]
     assert meeting.resources == ["The Managers Path"]
     bob = disk.resolve("Bob Lee")
     assert (bob.stage, bob.referred_by, bob.notes) == ("target", alice.id, "runs the data team")
@@ -130,6 +131,8 @@ async def test_going_back_from_the_summary_keeps_the_meeting(store, alice, db_pa
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_from_card(app, pilot)
         await pilot.press(*"still talking", "f8")
+        await wait_for_text(pilot, "did you ask who else to talk to?")
+        await pilot.press("n")  # none: on to the summary
         await wait_for_screen(pilot, EndMeetingScreen)
         await pilot.press("escape")
         await wait_for_screen(pilot, MeetingScreen)
@@ -206,22 +209,35 @@ async def test_keys_arriving_in_one_burst_act_in_order(store, alice):
         assert [t.text for t in summary.plan.todos] == ["b"]
 
 
+def cue_shown(app) -> bool:
+    """The next-steps cue on screen (the side panel wraps it after "should I")."""
+    text = screen_text(app)
+    return WRAP_UP_CUE == "next steps — who else should I talk to?" and \
+        "next steps — who else should I" in text and "talk to?" in text
+
+
 async def test_timer_cue_and_overtime_follow_the_app_clock(store, alice, clock, db_path):
     app = make_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_from_card(app, pilot)
         assert "⏱ 0:00 / 30:00" in screen_text(app)
-        assert WRAP_UP_CUE not in screen_text(app)
-        clock.advance(minutes=26)
+        assert not cue_shown(app)
+        assert "▶small talk questions next steps" in screen_text(app)
+        clock.advance(minutes=6)
         screen.update_timer()
         await pilot.pause()
-        assert "⏱ 26:00 / 30:00" in screen_text(app) and WRAP_UP_CUE in screen_text(app)
+        assert "small talk ▶questions next steps" in screen_text(app)
+        clock.advance(minutes=20)
+        screen.update_timer()
+        await pilot.pause()
+        assert "⏱ 26:00 / 30:00" in screen_text(app) and cue_shown(app)
+        assert "small talk questions ▶next steps" in screen_text(app)
         clock.advance(minutes=7)
         screen.update_timer()
         await pilot.pause()
         assert "overtime +3:00" in screen_text(app)
         await pilot.press("f12")
-        assert "⏱ 33:00 / 35:00" in screen_text(app) and WRAP_UP_CUE in screen_text(app)
+        assert "⏱ 33:00 / 35:00" in screen_text(app) and cue_shown(app)
         await settle(app, pilot)
     assert Store(db_path).records(Meeting)[0].planned_minutes == 35
 
@@ -320,3 +336,68 @@ def test_snapshot_80x24(snap_compare, store, alice, clock):
         await pilot.press("f5")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
+# -- TIARA: the phases, the cue, "who else?" -----------------------------------------------
+
+
+async def test_tiara_phases_and_the_next_steps_cue_at_80x24(store, alice, clock):
+    meeting = start_meeting(store, alice.id)
+    app = make_app(store, meet_with=alice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, MeetingScreen)
+        assert screen.meeting.id == meeting.id
+        text = await wait_for_text(pilot, "▶small talk questions next steps")
+        assert "☐ T Which trends in your field" in text and not cue_shown(app)
+        clock.advance(minutes=5)
+        screen.update_timer()
+        await wait_for_text(pilot, "small talk ▶questions next steps")
+        clock.advance(minutes=20)  # 25 of 30: the last five minutes
+        screen.update_timer()
+        await wait_for_text(pilot, "small talk questions ▶next steps")
+        await wait_until(pilot, lambda: cue_shown(app), "the next-steps cue")
+        # The last question, "who else should I talk to?", is scrolled into view.
+        await wait_for_text(pilot, "☐ Who else should I talk to?")
+
+
+async def test_ending_without_a_ref_line_asks_who_else_and_adds_one(store, alice, db_path):
+    start_meeting(store, alice.id)
+    app = make_app(store, meet_with=alice)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_for_screen(pilot, MeetingScreen)
+        await pilot.press(*"good chat", "f8")
+        await wait_for_text(pilot, "did you ask who else to talk to?")
+        await pilot.press("a")  # add one: a ref: line, typing goes on there
+        await wait_for_screen(pilot, MeetingScreen)
+        await pilot.press(*"Bob Lee @ Globex", "f8")
+        summary = await wait_for_screen(pilot, EndMeetingScreen)  # a ref: line: no question
+        assert screen.notes.text == "good chat\nref: Bob Lee @ Globex"
+        assert [r.person.name for r in summary.plan.referrals] == ["Bob Lee"]
+        await pilot.press("escape")
+        await wait_for_screen(pilot, MeetingScreen)
+        await pilot.press("ctrl+a")
+        screen.notes.replace("no names today", (0, 0), screen.notes.document.end)
+        await pilot.press("f8")
+        await wait_for_text(pilot, "did you ask who else to talk to?")
+        await pilot.press("n")  # none: the summary, and enter ends it
+        await wait_for_screen(pilot, EndMeetingScreen)
+        await pilot.press("enter")
+        app.flush_writes()
+        await wait_until(pilot, lambda: not isinstance(app.screen, (MeetingScreen,
+                                                                     EndMeetingScreen)))
+    (meeting,) = Store(db_path).records(Meeting)
+    assert meeting.status == "ended" and meeting.referrals == []
+
+
+async def test_preparation_starts_from_a_few_questions_per_tiara_letter(store, alice, db_path):
+    app = make_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "m")
+        app.flush_writes()
+        await wait_for_screen(pilot, PrepScreen)
+        text = await wait_for_text(pilot, "T Which trends in your field")
+        assert "Questions by TIARA" in text
+        assert text.index("T Which trends") < text.index("I What does a normal")
+    (meeting,) = Store(db_path).records(Meeting)
+    assert meeting.questions_planned[0] == "Which trends in your field are you watching most closely?"
+    assert meeting.questions_planned[-1] == "Who else should I talk to?"

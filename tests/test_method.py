@@ -4,13 +4,14 @@ agenda, appearing and going away on a reply."""
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from store import settings as config
 from store.db import Store
-from store.followups import MESSAGE_SENT, due_items, log_interaction, move_contact
+from store.followups import MESSAGE_SENT, due_items, log_interaction, mark_done, move_contact
 from store.method import add_business_days, business_day_due, count_start
 from store.records import Contact
 from store.stats import REPLY_KIND
@@ -19,6 +20,13 @@ from tui.cli import agenda as cli_agenda
 from tui.cli.main import main
 
 CET = timezone(timedelta(hours=1))
+
+
+@pytest.fixture(autouse=True)
+def local_zone_is_cet(monkeypatch):
+    """Business days count in local time: the tests' local zone is the clock's UTC+1."""
+    monkeypatch.setenv("TZ", "Etc/GMT-1")
+    time.tzset()
 
 
 def at(text: str) -> datetime:
@@ -108,3 +116,31 @@ def test_a_bad_holiday_is_refused_and_the_file_untouched(db_path, capsys):
     assert main(["config", "holidays", "2026-02-30", "--db", str(db_path)]) == 1
     assert capsys.readouterr().err == "coffeechat: 2026-02-30 is not a day of the calendar\n"
     assert db_path.read_bytes() == before
+
+
+def test_the_count_starts_on_the_local_day_whatever_offset_was_stored():
+    # 11:30 UTC is 12:30 on the local (UTC+1) wall: after noon, so Friday does not count.
+    sent = datetime(2026, 12, 4, 11, 30, tzinfo=timezone.utc)
+    assert business_day_due(sent, 3) == at("2026-12-10 00:00")
+    assert business_day_due(sent, 3).utcoffset() == timedelta(hours=1)
+    # 23:30 UTC on Sunday is already Monday 00:30 locally: Monday counts.
+    late = datetime(2026, 12, 6, 23, 30, tzinfo=timezone.utc)
+    assert business_day_due(late, 3) == at("2026-12-10 00:00")
+
+
+def test_the_7b_is_the_first_follow_up_no_nudge_beside_it(db_path):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    priya = store.add_contact(Contact(name="Priya Rao", company="Globex"))
+    solo = store.add_contact(Contact(name="Sam Solo"))  # no company: no 3B7, the nudges
+    move_contact(store, priya.id, "contacted")
+    move_contact(store, solo.id, "contacted")
+    clock.advance(days=14)
+    whats = {(i.contact.name, i.source) for i in due_items(store, clock())}
+    assert ("Priya Rao", "7b") in whats and ("Priya Rao", "nudge") not in whats
+    assert ("Sam Solo", "nudge") in whats
+    seven_b = next(i for i in due_items(store, clock()) if i.source == "7b")
+    mark_done(store, seven_b)  # logs the follow-up as a nudge sent
+    clock.advance(days=8)
+    whats = [i.what for i in due_items(store, clock()) if i.contact.id == priya.id]
+    assert "nudge 2 of 2" in whats and not any(w.startswith("7B") for w in whats)

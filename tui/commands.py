@@ -8,16 +8,20 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from store.text import printable
+from store.text import fold, printable
 
 MAX_CONTACT_HITS = 50
 
 
 def highlight(matcher: Matcher, label: str) -> Content:
-    """The label with the matched letters marked, as plain text (Matcher.highlight reads
-    it as markup: a contact named "[link=…]" would break the palette)."""
+    """The label with the letters its folded form matched marked, as plain text
+    (Matcher.highlight reads it as markup: a contact named "[link=…]" would break the
+    palette). Letters are marked only where folding kept the label's length."""
     content = Content(label)
-    _, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    folded = fold(label)
+    if len(folded) != len(label):
+        return content
+    _, offsets = matcher.fuzzy_search.match(matcher.query, folded)
     for offset in offsets:
         if not label[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
@@ -42,11 +46,11 @@ class BoardCommands(Provider):
         for label, run in self._actions():
             if score := matcher.match(label):
                 yield Hit(score, matcher.highlight(label), run)
-        hits = 0
+        hits, folded = 0, self.matcher(fold(query))
         for contact in self.screen.contacts.values():
             label = f"go to contact: {printable(contact.name)}"
-            if score := matcher.match(label):
-                yield Hit(score, highlight(matcher, label), partial(self.screen.select, contact.id))
+            if score := folded.match(fold(label)):
+                yield Hit(score, highlight(folded, label), partial(self.screen.select, contact.id))
                 hits += 1
                 if hits == MAX_CONTACT_HITS:
                     break

@@ -18,9 +18,12 @@ class Checklist(Static):
 
     ticked: reactive[frozenset[int]] = reactive(frozenset, init=False)
 
-    def __init__(self, items: list[str], ticked: frozenset[int] = frozenset(), **kwargs) -> None:
+    def __init__(self, items: list[str], ticked: frozenset[int] = frozenset(),
+                 labels: list[str] | None = None, **kwargs) -> None:
+        """`labels`: how each item is shown, when not as itself (a TIARA letter before it)."""
         super().__init__(**kwargs)
         self.items = list(items)
+        self.labels = list(labels) if labels is not None else list(items)
         self.set_reactive(Checklist.ticked, frozenset(ticked))
 
     def on_mount(self) -> None:
@@ -33,10 +36,10 @@ class Checklist(Static):
         if not self.items:
             return Text("no prepared questions", style="dim")
         text = Text()
-        for index, item in enumerate(self.items):
+        for index in range(len(self.items)):
             done = index in self.ticked
             text.append("☑ " if done else "☐ ", style="bold green" if done else "bold")
-            text.append(printable(item), style="dim strike" if done else "")
+            text.append(printable(self.labels[index]), style="dim strike" if done else "")
             if index < len(self.items) - 1:
                 text.append("\n")
         return text

@@ -34,7 +34,13 @@ class SafeTextArea(TextArea):
 
 
 class SafeInput(Input):
-    """An Input that shows an escape sequence in its value as ␛[2J, never runs it."""
+    """An Input that shows an escape sequence in its value as ␛[2J, never runs it.
+
+    Focus puts the cursor at the end of the text, never selects it all: one stray key
+    after a Tab would replace the whole field."""
+
+    def __init__(self, *args, select_on_focus: bool = False, **kwargs) -> None:
+        super().__init__(*args, select_on_focus=select_on_focus, **kwargs)
 
     @property
     def _value(self) -> Text:

@@ -81,5 +81,13 @@ def import_file(
         rows = csv_rows(text, path, reader, columns)
     else:
         rows = vcard_rows(text, path, reader)
-    merge(store, rows, report)
+    merge(store, rows, report, _add_employers if kind == "linkedin" else None)
     return report
+
+
+def _add_employers(store: Store, rows: list[Row], report: ImportReport) -> None:
+    """A LinkedIn import fills the LAMP list: each company not on it yet becomes an
+    employer (scores are never touched)."""
+    from store.employers import add_companies  # the employers build on the importers
+
+    report.employers = len(add_companies(store, (r.fields.get("company", "") for r in rows)))

@@ -7,6 +7,7 @@ last, against everyone, the rows just added included.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from store.db import Store
@@ -48,11 +49,15 @@ class _DryRun(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
 
-def merge(store: Store, rows: list[Row], report: ImportReport) -> None:
-    """Apply the rows in one transaction (rolled back when report.dry_run)."""
+def merge(store: Store, rows: list[Row], report: ImportReport,
+          then: Callable[[Store, list[Row], ImportReport], None] | None = None) -> None:
+    """Apply the rows in one transaction (rolled back when report.dry_run); `then` adds
+    what else the import brings (a LinkedIn import's employers) in the same one."""
     try:
         with store.transaction():
             _merge(store, rows, report)
+            if then is not None:
+                then(store, rows, report)
             if report.dry_run:
                 raise _DryRun
     except _DryRun:

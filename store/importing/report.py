@@ -14,6 +14,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0  # records a JSON restore dropped
+    employers: int = 0  # employers a LinkedIn import added to the LAMP list
     skipped: list[tuple[int, str]] = field(default_factory=list)
     notices: list[tuple[int, str]] = field(default_factory=list)
     dry_run: bool = False
@@ -23,6 +24,8 @@ class ImportReport:
         if self.removed:
             parts.append(f"{self.removed} removed")
         parts.append(f"{len(self.skipped)} skipped")
+        if self.employers:
+            parts.append(f"{self.employers} new employer{'s' if self.employers > 1 else ''}")
         verb = "would import" if self.dry_run else "imported"
         return f"{verb} {self.source}: {', '.join(parts)}"
 

@@ -6,7 +6,9 @@ Imports nothing of Textual: the commands that print must start fast.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,27 @@ from store.paths import default_db_path
 from store.permissions import permission_warning
 from store.records import Contact
 from store.text import printable
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse as people type: an option's value may start with `-` (`--at -10d`), and a
+    mistyped choice (a command, a stage) names the closest one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # argparse takes "-10d" for an option unless it looks like a negative number; no
+        # option here starts with "-" and a digit, so anything that does is a value.
+        self._negative_number_matcher = re.compile(r"^-\d")
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        try:
+            super()._check_value(action, value)
+        except argparse.ArgumentError:
+            close = difflib.get_close_matches(str(value), map(str, action.choices), n=1)
+            if not close:
+                raise
+            raise argparse.ArgumentError(
+                action, f"invalid choice: {value!r} — did you mean {close[0]!r}?") from None
 
 
 def db_option(parser: argparse.ArgumentParser, default) -> None:

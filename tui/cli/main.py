@@ -21,20 +21,23 @@ from store.paths import demo_db_path
 from store.quickadd import EXAMPLE, parse_quick_add
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui.cli import agenda, config, doctor, drafts, loop, meet, stats, tidy, transfer
+from tui.cli import (
+    agenda, config, doctor, drafts, employers, loop, meet, stats, tidy, transfer,
+)
 from tui.cli.kit import (
-    add_command, contact_json, db_option, db_path, open_store, print_json, warn_read_only,
+    Parser, add_command, contact_json, db_option, db_path, open_store, print_json,
+    warn_read_only,
 )
 
 # Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config, loop)
+FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config, loop, employers)
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="coffeechat",
         description="Run informational interviews from the terminal. Without a command, "
         "opens the board.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from store import settings
+from store.method import reply_rate_note
 from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
 from store.text import printable
@@ -39,7 +40,10 @@ def stats_lines(stats: Stats) -> list[str]:
         f"  {c.from_stage} → {c.to_stage}: {percent(c.rate)}" for c in stats.conversions
     ]
     lines += [
-        f"reply rate: {percent(stats.reply_rate)}",
+        f"reply rate: {percent(stats.reply_rate)} ({reply_rate_note(stats.reply_rate)})",
+        "replies: " + ", ".join(f"{count} {kind}{'s' if count != 1 else ''}"
+                                for kind, count in stats.reply_classes.items())
+        + " (boosters within 3 business days, obligates later, curmudgeons none by the 7B)",
         f"median target → contacted: {days(stats.median_days_target_to_contacted)}",
         f"median contacted → met: {days(stats.median_days_contacted_to_met)}",
         "meetings per week (last 12, oldest first): "

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Static, TextArea
 
 from store.records import Contact
@@ -15,8 +15,10 @@ from tui.modals.base import Modal
 from widgets.safe_text import SafeInput, SafeTextArea
 
 MULTILINE = ("notes", "research", "culture")
-LABELS = {"how_we_know": "how we know them", "referred_by": "referred by (id or name)",
-          "keep_in_touch": "keep in touch every (6w, 3m)"}
+LABELS = {"how_we_know": "how we know", "referred_by": "referred by",
+          "keep_in_touch": "keep in touch"}
+PLACEHOLDERS = {"referred_by": "an id or a name", "keep_in_touch": "6w, 3m, every 2 months, monthly",
+                "tags": "comma, separated"}
 
 
 class EditScreen(Modal[Contact | None]):
@@ -29,7 +31,9 @@ class EditScreen(Modal[Contact | None]):
 
     DEFAULT_CSS = """
     EditScreen > VerticalScroll { width: 72; height: 90%; }
-    EditScreen Label { margin-top: 1; }
+    EditScreen .field { height: auto; }
+    EditScreen .field Label { width: 14; color: $text-muted; }
+    EditScreen .field Input, EditScreen .field TextArea { width: 1fr; }
     EditScreen TextArea { height: 4; }
     EditScreen .error { color: $error; text-style: bold; display: none; }
     EditScreen .error.shown { display: block; }
@@ -47,12 +51,18 @@ class EditScreen(Modal[Contact | None]):
         with VerticalScroll() as scroll:
             scroll.border_title = "Edit contact — ctrl+s save, esc cancel"
             for name in FORM_FIELDS:
-                yield Label(LABELS.get(name, name.replace("_", " ")))
-                if name in MULTILINE:
-                    yield SafeTextArea(self._values[name], id=f"field-{name}", soft_wrap=True)
-                else:
-                    yield SafeInput(self._values[name], id=f"field-{name}")
+                with Horizontal(classes="field"):
+                    yield Label(LABELS.get(name, name.replace("_", " ")))
+                    if name in MULTILINE:
+                        yield SafeTextArea(self._values[name], id=f"field-{name}",
+                                           soft_wrap=True, compact=True)
+                    else:
+                        yield SafeInput(self._values[name], id=f"field-{name}", compact=True,
+                                        placeholder=PLACEHOLDERS.get(name, ""))
                 yield Static("", id=f"error-{name}", classes="error", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#field-{FORM_FIELDS[0]}").focus()
 
     def _read(self) -> dict[str, str]:
         values = {}

@@ -19,10 +19,9 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.importing.matching import fold
 from store.merge import MergePlan
 from store.records import Contact
-from store.text import printable
+from store.text import fold, printable
 from tui.modals.base import Modal
 from widgets.safe_text import SafeInput
 

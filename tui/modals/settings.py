@@ -5,6 +5,8 @@ leaves the field, then the screen. What `coffeechat config` prints, editable."""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,16 +25,18 @@ from widgets.safe_text import SafeInput
 VALUE_WIDTH = 56  # a long list of phrases shows its start; enter shows it whole
 
 
-def entry_label(entry: settings.Entry) -> Text:
+def entry_label(entry: settings.Entry) -> Group:
+    """The setting, its value, and under it the help and any problem, indented as a
+    block so that a wrapped line keeps the indent."""
     label = Text(f"{entry.setting.label}: ", style="bold")
     value = printable(entry.value_text) or "—"
     label.append(value if len(value) <= VALUE_WIDTH else value[: VALUE_WIDTH - 1] + "…")
     if not entry.is_default:
         label.append(f"  (default {printable(entry.default_text) or '—'})", style="dim")
-    label.append(f"\n  {entry.help}", style="dim")
+    notes = Text(entry.help, style="dim")
     if entry.problem:
-        label.append(f"\n  {entry.problem}", style="italic")
-    return label
+        notes.append(f"\n{entry.problem}", style="italic")
+    return Group(label, Padding(notes, (0, 0, 0, 2)))
 
 
 class SettingsScreen(Modal[None]):

@@ -54,6 +54,16 @@ def item_line(item: DueItem, now: datetime, overdue: bool) -> Text:
     return line
 
 
+def item_whole(item: DueItem, now: datetime) -> Text:
+    """The item under the cursor in full, for the line under the list: nothing cut."""
+    due = describe(item.due, now=now) if item.due else "anytime"
+    text = Text(printable(item.contact.name), style="bold")
+    text.append(f" — {printable(item.what)} · due {due}")
+    if item.since:
+        text.append(f" · since {describe(item.since, now=now, with_time=False)}", style="dim")
+    return text
+
+
 class AgendaScreen(Screen[int | None]):
     """What is due; dismisses with the id of the contact to show on the board, or None."""
 
@@ -75,6 +85,9 @@ class AgendaScreen(Screen[int | None]):
     AgendaScreen #agenda-list {
         height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis;
     }
+    AgendaScreen #agenda-item {
+        dock: bottom; height: auto; max-height: 3; padding: 0 1; background: $panel;
+    }
     """
 
     def __init__(self, days: int = DEFAULT_DAYS) -> None:
@@ -85,6 +98,7 @@ class AgendaScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Static("Agenda", id="agenda-header", markup=False)
         yield OptionList(id="agenda-list", markup=False)
+        yield Static(id="agenda-item", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,6 +165,11 @@ class AgendaScreen(Screen[int | None]):
                 break
 
     # -- actions ---------------------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, _: OptionList.OptionHighlighted) -> None:
+        item = self.current()
+        self.query_one("#agenda-item", Static).update(
+            item_whole(item, self.app.clock()) if item else "")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -154,6 +154,8 @@ class BoardScreen(Screen):
                 tooltip="Funnel, reply rate, meetings per week, weekly goal"),
         Binding("r", "reply", "Reply", show=False, id="board.reply",
                 tooltip="They replied: log it (no more nudges) and schedule the meeting"),
+        Binding("E", "employers", "Employers", show=False, id="board.employers",
+                tooltip="The LAMP list: employers by motivation, posting, advocacy; top 5 ★"),
     ]
 
     def __init__(self) -> None:
@@ -655,6 +657,11 @@ class BoardScreen(Screen):
                 self.select(contact_id)
 
         self.app.push_screen(AgendaScreen(), back)
+
+    def action_employers(self) -> None:
+        from tui.screens.employers import EmployersScreen
+
+        self.app.push_screen(EmployersScreen())
 
     def action_stats(self) -> None:
         from tui.screens.stats import StatsScreen

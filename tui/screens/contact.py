@@ -10,21 +10,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.changes import CONTACTS, Changes
 from store.dates import describe
 from store.errors import CoffeeError
+from store.method import CLASS_MEANING
 from store.profile import Event, Profile, profile
 from store.records import Contact
 from store.records import parse_iso
 from store.text import printable
 from store.validate import FORM_FIELDS
+from tui.modals.entry import EntryScreen
 from tui.modals.form import EditScreen
 from tui.messages import DataChanged
 
@@ -51,6 +54,37 @@ def heading(title: str) -> Text:
     return Text(title, style="bold underline")
 
 
+def entry_line(event: Event, now: datetime) -> Text:
+    """A timeline entry on one line: when, what, and the first line of what was said."""
+    label = Text(f"{when(event.at, now):<18} ")
+    label.append(line(event.kind), style="bold")
+    text = event.meeting.notes if event.meeting is not None else event.detail
+    if event.meeting is not None:
+        label.append(f"  {line(event.detail)}", style="dim")
+    first, *rest = text.strip().splitlines() or [""]
+    if first:
+        label.append(f"  {line(first)}")
+    if rest:
+        label.append(f"  … +{len(rest)} line{'s' if len(rest) > 1 else ''}", style="dim")
+    return label
+
+
+def entry_text(event: Event, now: datetime) -> Text:
+    """A timeline entry whole, lines kept."""
+    meeting = event.meeting
+    text = Text(f"{event.at or 'no date'} ({when(event.at, now)})\n", style="dim")
+    if meeting is None:
+        text.append(printable(event.detail, keep_newlines=True) or "(nothing written)")
+        return text
+    text.append(f"{printable(event.detail)}, planned {meeting.planned_minutes} min"
+                + (f", ended {meeting.ended_at}" if meeting.ended_at else "") + "\n\n",
+                style="dim")
+    text.append(printable(meeting.notes, keep_newlines=True) or "(no notes)")
+    for question in meeting.questions_asked:
+        text.append(f"\nasked: {line(question)}", style="dim")
+    return text
+
+
 def contact_label(contact: Contact, relation: str) -> Text:
     label = Text(f"{relation}: ", style="dim")
     label.append(line(contact.name), style="bold")
@@ -69,10 +103,20 @@ class ContactScreen(Screen):
         Binding("e", "edit", "Edit", id="contact.edit", tooltip="Edit every field"),
         Binding("r", "reply", "Reply", id="contact.reply",
                 tooltip="They replied: log it (no more nudges) and schedule the meeting"),
-        Binding("pageup", "scroll(-1)", "Page up", show=False, id="contact.page-up",
-                tooltip="Scroll the page up"),
-        Binding("pagedown", "scroll(1)", "Page down", show=False, id="contact.page-down",
-                tooltip="Scroll the page down"),
+        Binding("m", "meeting", "Meet", id="contact.meeting",
+                tooltip="Prepare the meeting (F5 there starts it); a running one resumes"),
+        Binding("w", "draft", "Write", id="contact.draft",
+                tooltip="Write a note: the draft the stage calls for, checked for job asks"),
+        # The page scrolls whatever has focus: the lists' own page keys would only move
+        # their highlight inside a page that does not move.
+        Binding("pageup", "scroll('page_up')", "Page up", show=False, priority=True,
+                id="contact.page-up", tooltip="Scroll the page up"),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False,
+                priority=True, id="contact.page-down", tooltip="Scroll the page down"),
+        Binding("home", "scroll('scroll_home')", "Top", show=False, priority=True,
+                id="contact.top", tooltip="Scroll to the top of the page"),
+        Binding("end", "scroll('scroll_end')", "Bottom", show=False, priority=True,
+                id="contact.bottom", tooltip="Scroll to the end of the page"),
     ]
 
     DEFAULT_CSS = """
@@ -81,7 +125,7 @@ class ContactScreen(Screen):
     }
     ContactScreen #contact-body { padding: 0 1; }
     ContactScreen #links, ContactScreen #timeline {
-        height: auto; max-height: 12; border: none; padding: 0; background: $surface;
+        height: auto; max-height: 10; border: none; padding: 0; background: $surface;
     }
     ContactScreen #links:focus, ContactScreen #timeline:focus {
         background: $boost; border-left: thick $accent;
@@ -107,13 +151,12 @@ class ContactScreen(Screen):
                     yield Static(id="stages", markup=False)
                     yield Static(id="followups", markup=False, classes="section")
             yield Static(id="long-fields", markup=False, classes="section")
-            yield Static(heading("Timeline (newest first; enter opens a meeting's notes)"),
+            yield Static(heading("Timeline (newest first; enter opens an entry whole)"),
                          classes="section")
-            yield Tree(Text("timeline"), id="timeline")
+            yield OptionList(id="timeline", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#timeline", Tree).show_root = False
         if self.reload():
             self.query_one("#links", OptionList).focus()
 
@@ -133,6 +176,8 @@ class ContactScreen(Screen):
     def render_profile(self, p: Profile, now: datetime) -> None:
         c = p.contact
         header = f"{line(c.name)} — {line(c.headline) or 'no role yet'} · {c.stage} · #{c.id}"
+        if p.reply_class:
+            header += f" · {p.reply_class}"
         self.query_one("#contact-header", Static).update(
             Text(header + ("  (archived)" if c.archived else ""))
         )
@@ -189,6 +234,8 @@ class ContactScreen(Screen):
     @staticmethod
     def stages_text(p: Profile, now: datetime) -> Text:
         text = heading("Stage history (days in each)")
+        if p.reply_class:
+            text.append(f"\n{p.reply_class}: {CLASS_MEANING[p.reply_class]}", style="bold")
         for span in p.spans:
             text.append(f"\n{span.stage:<9} {describe(span.at, now=now):<16} {span.days:5.1f}")
         if not p.spans:
@@ -207,30 +254,29 @@ class ContactScreen(Screen):
         return text
 
     def render_timeline(self, events: list[Event], now: datetime) -> None:
-        tree = self.query_one("#timeline", Tree)
-        tree.clear()
-        for event in events:
-            label = Text(f"{when(event.at, now):<18} ")
-            label.append(line(event.kind), style="bold")
-            if event.detail:
-                label.append(f"  {line(event.detail)}")
-            if event.meeting is None:
-                tree.root.add_leaf(label)
-                continue
-            node = tree.root.add(label)
-            meeting = event.meeting
-            for note in meeting.notes.splitlines() or ["(no notes)"]:
-                node.add_leaf(Text(line(note)))
-            for question in meeting.questions_asked:
-                node.add_leaf(Text(f"asked: {line(question)}", style="dim"))
+        timeline = self.query_one("#timeline", OptionList)
+        highlighted = timeline.highlighted
+        timeline.clear_options()
+        timeline.add_options(Option(entry_line(event, now)) for event in events)
         if not events:
-            tree.root.add_leaf(Text("nothing logged yet"))
+            timeline.add_option(Option(Text("nothing logged yet"), disabled=True))
+        else:
+            timeline.highlighted = min(highlighted or 0, len(events) - 1)
 
     # -- actions ---------------------------------------------------------------------
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    @on(OptionList.OptionSelected, "#links")
+    def open_link(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
             self.open_contact(int(event.option.id))
+
+    @on(OptionList.OptionSelected, "#timeline")
+    def open_entry(self, event: OptionList.OptionSelected) -> None:
+        if self.profile is not None and self.profile.timeline:
+            entry = self.profile.timeline[event.option_index]
+            now = self.app.clock()
+            title = f"{line(self.profile.contact.name)} — {entry.kind}, {when(entry.at, now)}"
+            self.app.push_screen(EntryScreen(title, entry_text(entry, now)))
 
     def open_contact(self, contact_id: int) -> None:
         self.app.push_screen(ContactScreen(contact_id))
@@ -252,12 +298,18 @@ class ContactScreen(Screen):
     def action_back(self) -> None:
         self.dismiss()
 
-    def action_scroll(self, direction: int) -> None:
-        body = self.query_one("#contact-body", VerticalScroll)
-        if direction < 0:
-            body.scroll_page_up()
-        else:
-            body.scroll_page_down()
+    def action_scroll(self, how: str) -> None:
+        getattr(self.query_one("#contact-body", VerticalScroll), how)(animate=False)
+
+    def action_meeting(self) -> None:
+        from tui.screens.prep import open_preparation
+
+        open_preparation(self.app, self.contact_id)
+
+    def action_draft(self) -> None:
+        from tui.screens.draft import open_draft
+
+        open_draft(self.app, self.contact_id, lambda _: None)
 
     def action_reply(self) -> None:
         from tui.modals.schedule import reply

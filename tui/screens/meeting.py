@@ -10,6 +10,8 @@ mode again for the same contact resumes the unfinished meeting.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -30,10 +32,13 @@ from store.meetings import (
     set_questions_asked,
     timer_text,
 )
+from store.questions import question_letters
 from store.quickadd import QuickAdd
-from store.records import Contact, Meeting
+from store.records import Contact, Meeting, parse_iso
 from store.text import printable
+from store import tiara
 from tui.external_editor import edit_in_editor
+from tui.modals.choice import ChoiceScreen
 from tui.modals.meeting_end import EndMeetingScreen, NewContactScreen
 from widgets.checklist import Checklist
 from widgets.safe_text import SafeTextArea
@@ -117,6 +122,7 @@ class MeetingScreen(Screen):
     MeetingScreen #meeting-timer { text-style: bold; }
     MeetingScreen #meeting-cue { text-style: bold reverse; color: $warning; }
     MeetingScreen #meeting-cue.overtime { color: $error; }
+    MeetingScreen #meeting-phases { height: auto; }
     MeetingScreen .meeting-title { text-style: bold; color: $accent; margin-top: 1; }
     MeetingScreen #meeting-questions-box { height: auto; max-height: 60%; }
     MeetingScreen #meeting-research-box { height: 1fr; }
@@ -128,6 +134,7 @@ class MeetingScreen(Screen):
         self.questions = questions
         self._saved_notes = meeting.notes
         self._save_timer: Timer | None = None
+        self._phase = 0  # where the meeting was at the last tick of the timer
 
     # -- building --------------------------------------------------------------------
 
@@ -154,10 +161,12 @@ class MeetingScreen(Screen):
             yield self.notes
             with Vertical(id="meeting-side"):
                 yield Static(id="meeting-timer", markup=False)
+                yield Static(id="meeting-phases", markup=False)
                 yield Static(id="meeting-cue", markup=False)
-                yield Static("Questions (F5 ticks)", classes="meeting-title")
+                yield Static("Questions · TIARA (F5 ticks)", classes="meeting-title")
                 with VerticalScroll(id="meeting-questions-box", can_focus=False):
-                    yield Checklist(questions, asked, id="meeting-questions")
+                    labels = tiara.labelled(questions, question_letters(store))
+                    yield Checklist(questions, asked, labels, id="meeting-questions")
                 yield Static("Research", classes="meeting-title")
                 with VerticalScroll(id="meeting-research-box", can_focus=False):
                     yield Static(printable(self.contact.research, keep_newlines=True) or "—",
@@ -179,10 +188,29 @@ class MeetingScreen(Screen):
             self.meeting.started_at, self.app.clock(), self.meeting.planned_minutes
         )
         self.query_one("#meeting-timer", Static).update(f"⏱ {shown}")
+        self.query_one("#meeting-phases", Static).update(self.phases_text())
         cue_widget = self.query_one("#meeting-cue", Static)
         cue_widget.update(cue)
         cue_widget.display = bool(cue)
         cue_widget.set_class(cue.startswith("overtime"), "overtime")
+
+    def phases_text(self) -> Text:
+        """small talk › questions › next steps, the current one marked ▶ and bold."""
+        started = parse_iso(self.meeting.started_at)
+        elapsed = self.app.clock() - started if started else timedelta(0)
+        now = tiara.phase(max(elapsed, timedelta(0)),
+                          timedelta(minutes=self.meeting.planned_minutes))
+        if now == len(tiara.PHASES) - 1 and self._phase != now:
+            # Next steps: bring "who else should I talk to?" (the last question) into view.
+            self.query_one("#meeting-questions-box").scroll_end(animate=False)
+        self._phase = now
+        text = Text()
+        for index, name in enumerate(tiara.PHASES):
+            if index:
+                text.append(" ")
+            text.append(f"▶{name}" if index == now else name,
+                        style="bold reverse" if index == now else "dim")
+        return text
 
     def action_length(self, delta: int) -> None:
         minutes = max(self.meeting.planned_minutes + delta, LENGTH_STEP)
@@ -303,7 +331,31 @@ class MeetingScreen(Screen):
         except CoffeeError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.app.push_screen(EndMeetingScreen(plan), self._confirmed)
+        if plan.referrals:
+            self.app.push_screen(EndMeetingScreen(plan), self._confirmed)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "none":
+                self.app.push_screen(EndMeetingScreen(plan), self._confirmed)
+            elif answer == "add":
+                self._add_ref_line()
+            else:
+                self.notes.focus()
+
+        self.app.push_screen(ChoiceScreen(
+            "Next steps", f"No ref: line in the notes — {tiara.WHO_ELSE}",
+            [("a", "add one (a ref: line)", "add"), ("n", "none: end the meeting", "none")],
+            default="add"), answered)
+
+    def _add_ref_line(self) -> None:
+        """A new last line `ref: ` with the cursor on it, to name who they suggested."""
+        notes = self.notes
+        end = notes.document.end
+        last = notes.document.get_line(end[0])
+        notes.insert(("\n" if last.strip() else "") + "ref: ", end)
+        notes.move_cursor(notes.document.end)
+        notes.focus()
 
     def _confirmed(self, plan: EndPlan | None) -> None:
         if plan is None:

@@ -1,5 +1,6 @@
 """Preparing a meeting (`m` on a card, the agenda's "prepare" item, `coffeechat prep REF`):
-when and where, the research, the questions to ask (chosen here), what to bring. `F5`
+when and where, the research, the questions to ask (chosen here: the first time, a few
+per TIARA letter are chosen already), what to bring. `F5`
 starts the clock and opens the notes pad; `F7` discards a meeting opened by mistake.
 """
 
@@ -15,6 +16,8 @@ from textual.widgets import Footer, SelectionList, Static
 from store.dates import describe
 from store.errors import CoffeeError
 from store.meetings import begin_meeting, discard_meeting, preparation, set_planned_questions
+from store import tiara
+from store.questions import question_letters
 from store.records import Contact, Meeting, parse_iso
 from store.text import printable
 from tui.messages import DataChanged
@@ -25,7 +28,8 @@ BRING = (
     "• the questions you chose, and one line on who you are and what you are exploring\n"
     "• something to write on; their name, role and company by heart\n"
     "• your resume: offer it only if they ask — you came to learn, not for a job\n"
-    "• at the end: who else should I talk to?"
+    "• the meeting runs small talk → questions → next steps; next steps: who else should "
+    "I talk to?"
 )
 
 
@@ -85,11 +89,14 @@ class PrepScreen(Screen):
 
     def compose(self) -> ComposeResult:
         chosen = set(self.meeting.questions_planned)
+        labels = tiara.labelled(self.questions, question_letters(self.app.store))
         yield Static(id="prep-header")
         with Horizontal(id="prep-body"):
             selection = SelectionList[str](
-                *[(printable(q), q, q in chosen) for q in self.questions], id="prep-questions")
-            selection.border_title = "Questions to ask (space chooses; none: all of them)"
+                *[(printable(label), q, q in chosen) for label, q in zip(labels, self.questions)],
+                id="prep-questions")
+            selection.border_title = ("Questions by TIARA: Trends, Insights, Advice, Resources, "
+                                      "Assignments (space chooses)")
             yield selection
             with VerticalScroll(id="prep-side", can_focus=False):
                 yield Static("Research (e edits)", classes="prep-title")

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Static
 
 from store.errors import CoffeeError
 from store import settings
+from store.method import reply_rate_place
 from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
 from tui.messages import DataChanged
@@ -38,8 +39,12 @@ def numbers_text(stats: Stats) -> Text:
         if stage in rates:
             text.append(f" {percent(rates[stage]):>4}", style="dim")
     text.append("\n(percent: of the stage above)", style="dim")
+    classes = stats.reply_classes
     rows = [
         ("reply rate", percent(stats.reply_rate)),
+        ("  vs the normal 20–40%", reply_rate_place(stats.reply_rate)),
+        ("boost / oblig / curmudg.", " / ".join(str(classes.get(k, 0)) for k in
+                                               ("booster", "obligate", "curmudgeon"))),
         ("median target → contacted", days(stats.median_days_target_to_contacted)),
         ("median contacted → met", days(stats.median_days_contacted_to_met)),
         ("referrals per meeting", f"{ratio(stats.referrals_per_meeting)} "
