@@ -118,7 +118,7 @@ class MeetingScreen(Screen):
     MeetingScreen #meeting-header { height: auto; padding: 0 1; background: $panel; }
     MeetingScreen #meeting-body { height: 1fr; }
     MeetingScreen #meeting-notes { width: 1fr; }
-    MeetingScreen #meeting-side { width: 35; max-width: 40%; padding: 0 0 0 1; }
+    MeetingScreen #meeting-side { width: 35; max-width: 45%; padding: 0 0 0 1; }
     MeetingScreen #meeting-timer { text-style: bold; }
     MeetingScreen #meeting-cue { text-style: bold reverse; color: $warning; }
     MeetingScreen #meeting-cue.overtime { color: $error; }
