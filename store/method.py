@@ -192,6 +192,7 @@ def reply_classes(store, now: datetime, only: int | None = None,
     return classes
 
 
+CLASS_MARK = {"booster": "b", "obligate": "o", "curmudgeon": "c"}  # on a card, before its days
 CLASS_MEANING = {
     "booster": "replied within 3 business days",
     "obligate": "replied after 3 business days",

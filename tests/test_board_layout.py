@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from store.db import Store
 from store.records import FollowUp
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tests.test_board import seed
@@ -200,3 +201,24 @@ async def test_resizing_across_100_columns_zooms_and_unzooms(store):
         await wait_until(pilot, lambda: columns_shown(app) == 5, "five at 120")
         await pilot.resize_terminal(90, 30)
         await wait_until(pilot, lambda: titles_shown(app) == ["target"], "zoomed at 90")
+
+
+async def test_a_card_shows_how_they_reply_and_changes_when_they_do(store, db_path, clock):
+    """Written to on Monday; a reply logged the next day makes them a booster: `b` on the
+    card, the word in the detail bar (and a reply from another process does the same)."""
+    from store.followups import move_contact
+    from store.records import Interaction
+
+    (jane,) = seed(store, ("Jane Doe @ Acme", "target"))
+    move_contact(store, jane, "contacted", at=clock() - timedelta(days=1))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await wait_for_text(pilot, "Jane Doe — @ Acme · 1d in contacted")
+        assert "b 1d" not in screen_text(app)
+        Store(db_path).insert(Interaction(contact_id=jane, kind="reply received",
+                                          at=clock().isoformat()))
+        text = await wait_for_text(pilot, "1d in contacted · booster")
+        card_line = next(line for line in text.splitlines() if line.startswith("▌Jane Doe")
+                         or "Jane Doe " in line and "—" not in line)
+        assert "b 1d" in card_line

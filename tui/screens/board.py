@@ -31,6 +31,7 @@ from store.merge import (
     plan_delete,
     plan_merge,
 )
+from store.method import CLASS_MARK, reply_classes
 from store.records import STAGES, Contact, stage_after
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
@@ -61,15 +62,18 @@ def _when(item: DueItem, now: datetime) -> str:
     return "today" if days <= 0 else ("tomorrow" if days == 1 else f"in {days}d")
 
 
-def detail_line(contact: Contact, now: datetime, due: DueItem | None) -> str:
-    """The focused card in full: name — role @ company · industry · days in stage · what
-    is due next."""
+def detail_line(contact: Contact, now: datetime, due: DueItem | None,
+                reply_class: str | None = None) -> str:
+    """The focused card in full: name — role @ company · industry · days in stage · how
+    they reply · what is due next."""
     parts = [f"{contact.name} — {contact.headline or 'no role yet'}"]
     if contact.industry:
         parts.append(contact.industry)
     days = _days_since(contact.stage_since, now)
     if days is not None:
         parts.append(f"{days}d in {contact.stage}")
+    if reply_class is not None:
+        parts.append(reply_class)
     if contact.archived:
         parts.append("archived")
     if due is not None:
@@ -167,6 +171,7 @@ class BoardScreen(Screen):
         self.held_keys: list[events.Key] = []
         self.zoom_choice: bool | None = None  # `z` pressed: zoomed or not, whatever the width
         self.next_due: dict[int, DueItem] = {}  # each contact's soonest item (the detail bar)
+        self.reply_classes: dict[int, str] = {}  # booster, obligate, curmudgeon (the cards)
         self.filter_input = Input(placeholder="filter: name, role, company, industry, tags, "
                                   "notes", id="filter")
 
@@ -240,16 +245,23 @@ class BoardScreen(Screen):
         card = self.cards.get(contact_id)
         if card is None:
             contact = self.model.contacts[contact_id]
-            days = _days_since(contact.stage_since, self.app.clock())
-            marker = f"{days}d" if days is not None else ""
-            if contact_id in self.model.overdue:
-                marker += " !"
-            if contact.archived:
-                marker = f"arch {marker}"
             card = self.cards[contact_id] = Card(
-                contact_id, contact.name, contact.role, contact.company, marker, contact.archived
+                contact_id, contact.name, contact.role, contact.company,
+                self.card_marker(contact), contact.archived
             )
         return card
+
+    def card_marker(self, contact: Contact) -> str:
+        """`arch b 12d !`: archived, the reply class's letter, days in stage, overdue."""
+        days = _days_since(contact.stage_since, self.app.clock())
+        marker = f"{days}d" if days is not None else ""
+        if reply_class := self.reply_classes.get(contact.id):
+            marker = f"{CLASS_MARK[reply_class]} {marker}"
+        if contact.id in self.model.overdue:
+            marker += " !"
+        if contact.archived:
+            marker = f"arch {marker}"
+        return marker
 
     def repaint(self, stages, select: int | None = None) -> None:
         """Show the model's cards of these stages (in board order) and the header."""
@@ -279,8 +291,8 @@ class BoardScreen(Screen):
     def update_detail(self) -> None:
         """The detail bar: the focused card in full; repainted only when its text changes."""
         contact = self.focused_contact()
-        text = detail_line(contact, self.app.clock(), self.next_due.get(contact.id)) \
-            if contact else ""
+        text = detail_line(contact, self.app.clock(), self.next_due.get(contact.id),
+                           self.reply_classes.get(contact.id)) if contact else ""
         text = fit(text, self.app.size.width - 2).rstrip()
         if text != getattr(self, "_detail_text", None):
             self._detail_text = text
@@ -364,13 +376,16 @@ class BoardScreen(Screen):
     @work(thread=True, exclusive=True, group="reload")
     def reload(self) -> None:
         """Read every contact again (on a thread) and show them."""
-        contacts = self.app.store.contacts(include_archived=True)
-        items = due_items(self.app.store, self.app.clock(), contacts=contacts)
-        self.app.call_from_thread(self._reloaded, contacts, items)
+        store, now = self.app.store, self.app.clock()
+        contacts = store.contacts(include_archived=True)
+        items = due_items(store, now, contacts=contacts)
+        classes = reply_classes(store, now, contacts=contacts)
+        self.app.call_from_thread(self._reloaded, contacts, items, classes)
 
-    def _reloaded(self, contacts: list[Contact], items: list[DueItem]) -> None:
+    def _reloaded(self, contacts: list[Contact], items: list[DueItem],
+                  classes: dict[int, str]) -> None:
         now = self.app.clock()
-        self.next_due = next_due(items)
+        self.next_due, self.reply_classes = next_due(items), classes
         self.load(contacts, overdue={i.contact.id for i in items if is_overdue(i, now)})
 
     def refresh_overdue(self, only: set[int] | None = None) -> None:
@@ -394,30 +409,42 @@ class BoardScreen(Screen):
         overdue = {item.contact.id for item in items if is_overdue(item, now)}
         soonest: dict[int, DueItem | None] = {contact.id: None for contact in contacts}
         soonest.update(next_due(items))
-        self.app.call_from_thread(self.show_overdue, overdue, soonest)
+        classes: dict[int, str | None] = {contact.id: None for contact in contacts}
+        classes.update(reply_classes(self.app.store, now, contacts=contacts))
+        self.app.call_from_thread(self.show_overdue, overdue, soonest, classes)
 
     @work(thread=True, group="overdue")
     def _overdue_of(self, only: set[int]) -> None:
         store, now = self.app.store, self.app.clock()
         overdue = set(self.model.overdue) - only
         soonest: dict[int, DueItem | None] = dict.fromkeys(only)
+        classes: dict[int, str | None] = dict.fromkeys(only)
         for contact_id in only:
             items = due_items(store, now, contact_id)
             overdue |= {item.contact.id for item in items if is_overdue(item, now)}
             soonest.update(next_due(items))
-        self.app.call_from_thread(self.show_overdue, overdue, soonest)
+            classes.update(reply_classes(store, now, only=contact_id))
+        self.app.call_from_thread(self.show_overdue, overdue, soonest, classes)
 
     def show_overdue(self, overdue: set[int],
-                     soonest: dict[int, DueItem | None] | None = None) -> None:
-        if soonest is not None:
-            for contact_id, item in soonest.items():
-                if item is None:
-                    self.next_due.pop(contact_id, None)
+                     soonest: dict[int, DueItem | None] | None = None,
+                     classes: dict[int, str | None] | None = None) -> None:
+        """Mark who is overdue; with `soonest` and `classes`, each one's next item (the
+        detail bar) and reply class (a card's letter), None for none."""
+        before = dict(self.reply_classes)
+        for known, news in ((self.next_due, soonest), (self.reply_classes, classes)):
+            for contact_id, value in (news or {}).items():
+                if value is None:
+                    known.pop(contact_id, None)
                 else:
-                    self.next_due[contact_id] = item
+                    known[contact_id] = value
+        if soonest is not None or classes is not None:
             self.update_detail()
-        changed = (overdue ^ self.model.overdue) & self.model.contacts.keys()
-        stages = self.model.set_overdue(overdue)
+        contacts = self.model.contacts
+        reclassed = {cid for cid, value in (classes or {}).items()
+                     if cid in contacts and before.get(cid) != value}
+        changed = ((overdue ^ self.model.overdue) & contacts.keys()) | reclassed
+        stages = self.model.set_overdue(overdue) | {contacts[cid].stage for cid in reclassed}
         for contact_id in changed:
             self.cards.pop(contact_id, None)
         if stages:
