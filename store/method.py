@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from store import settings as config
 from store.followups import DueItem
-from store.importing.matching import fold
+from store.text import fold
 from store.records import Contact
 
 NOON = time(12)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 # Invisible format characters that change how a line reads: the bidi controls (U+202E
 # shows the rest of a line reversed), zero-width spaces, word joiners, the BOM, the soft
@@ -36,3 +38,13 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     pattern = _CONTROL if keep_newlines else _ALL_CONTROL
     return pattern.sub(_escape, text)
 
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)  # names and companies repeat across rows and lookups
+def fold(text: str) -> str:
+    """Text as names are compared: casefolded, without accents, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", plain.casefold()).strip()

@@ -7,20 +7,10 @@ and accents; two different LinkedIn profiles are never the same person.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 
 from store.records import Contact
-
-_SPACES = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=65536)  # names and companies repeat across rows and lookups
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", plain.casefold()).strip()
+from store.text import fold  # noqa: F401  (how names are compared, here and elsewhere)
 
 
 def linkedin_key(url: str) -> str:
