@@ -71,12 +71,19 @@ def id_problem(key: str) -> str | None:
 
 def date_ok(value: object) -> bool:
     """True for "" and an ISO date or date and time with a year from 1900 to 2200."""
-    if value == "":
+    if value == "" or value in _GOOD_DATES:
         return True
     try:
-        return datetime.fromisoformat(value).year in YEARS  # type: ignore[arg-type]
+        good = datetime.fromisoformat(value).year in YEARS  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return False
+    if good and len(_GOOD_DATES) < GOOD_DATES_KEPT:
+        _GOOD_DATES.add(value)  # dates repeat across a file: created, updated, moved
+    return good
+
+
+GOOD_DATES_KEPT = 1 << 17
+_GOOD_DATES: set[str] = set()
 
 
 def problems(cls: type[Record], doc: dict) -> list[str]:
@@ -89,14 +96,18 @@ def first_problem(cls: type[Record], key: str, doc: dict) -> Invalid | None:
     """The record's first problem (its id, then its fields), or None when it fits."""
     problem = id_problem(key)
     if problem is None:
-        plan = _plan(cls)
+        plain, fits = _quick(cls)
         for name, value in doc.items():
-            field = plan.get(name)
-            if field is None or (field.plain and type(value) in field.kinds):
-                continue  # a field it does not keep, or (most fields) of its plain type
-            if not field.fits(value):
-                problem = _check(cls, name)(value)[0]
-                break
+            kinds = plain.get(name)
+            if kinds is not None:  # (most fields) its exact type is all it needs
+                if type(value) in kinds:
+                    continue
+            else:
+                fit = fits.get(name)
+                if fit is None or fit(value):
+                    continue  # a field it does not keep, or one that fits
+            problem = _check(cls, name)(value)[0]
+            break
     return Invalid(cls.TABLE, key, problem) if problem else None
 
 
@@ -145,6 +156,43 @@ class _Field:
 
 
 _PLAIN = frozenset({str, bool, type(None)})
+_STAGES = frozenset(STAGES)
+
+
+@cache
+def _quick(cls: type[Record]) -> tuple[dict[str, frozenset[type]], dict[str, Fit]]:
+    """The quick yes/no of every field of a kind: {name: its exact types} for the plain
+    ones, {name: a test made for that field} for the rest (the same rules as _Field.fits,
+    without its branches: it runs for every field of every record of every open)."""
+    plain, fits = {}, {}
+    for name, field in _plan(cls).items():
+        if field.plain:
+            plain[name] = field.kinds
+        else:
+            fits[name] = _fit(field)
+    return plain, fits
+
+
+Fit = Callable[[object], bool]
+
+
+def _fit(field: _Field) -> Fit:
+    kinds = field.kinds
+    nullable = type(None) in kinds
+    if field.stage and kinds == {str}:
+        return lambda value: type(value) is str and value in _STAGES
+    if field.date and kinds <= {str, type(None)}:
+        if nullable:
+            return lambda value: value is None or (type(value) is str and date_ok(value))
+        return lambda value: type(value) is str and date_ok(value)
+    if kinds <= {int, type(None)}:
+        if nullable:
+            return lambda value: value is None or (
+                type(value) is int and 0 <= value <= MAX_NUMBER)  # type: ignore[operator]
+        return lambda value: type(value) is int and 0 <= value <= MAX_NUMBER  # type: ignore[operator]
+    if kinds == {list} and field.item is str:
+        return lambda value: type(value) is list and all(type(v) is str for v in value)
+    return field.fits
 
 
 @cache
