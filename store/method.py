@@ -85,9 +85,13 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                 and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
+    picks: dict[str, str] = {}  # the same employer's targets, listed once
     for contact, at in waiting:
-        others = targets.get(fold(contact.company), [])
-        pick = f": {', '.join(sorted(others))}" if others else ": find one"
+        company = fold(contact.company)
+        pick = picks.get(company)
+        if pick is None:
+            others = targets.get(company, [])
+            pick = picks[company] = f": {', '.join(sorted(others))}" if others else ": find one"
         items.append(DueItem(contact, f"3B: try a second contact at {contact.company}{pick}",
                              business_day_due(at, THREE_B, off), at,
                              f"3b:{contact.id}:{at.isoformat()}"))
