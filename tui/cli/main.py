@@ -134,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `coffeechat list | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if args.command is not None:
+            gc.unfreeze()  # (open_store froze the file's records for the command's length)
 
 
 def open_app(store: Store, meet_with=None, prepare=None) -> int:
