@@ -53,3 +53,13 @@ def test_a_large_file_opens_and_saves_as_before(always_large, tmp_path):
     path.write_bytes(b'{"contacts": {"1": {"name": "Jane"')
     with pytest.raises(StoreError, match=r"is not valid JSON \(unexpected end of data"):
         Store(path)
+
+
+@pytest.mark.parametrize("piece", [7, 1 << 20])
+def test_a_long_number_is_found_wherever_it_is(piece):
+    from store.storage import _has_long_number
+
+    for text in (b"1234567890123456789", b'{"a": [1, 2, 12345678901234567890]}',
+                 b"x" * 1048570 + b"1234567890123456789"):
+        assert _has_long_number(text, piece)
+    assert not _has_long_number(b'{"phone": "123456789012345678", "n": 1}', piece)
