@@ -151,16 +151,22 @@ import os, resource, subprocess, sys, time
 started = time.perf_counter()
 subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
 elapsed = time.perf_counter() - started
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 """
 
 
 def wall_rss(argv: list[str]) -> tuple[float, float]:
-    """Seconds from start to exit, and the peak RSS in MB, of one command."""
+    return wall_rss_cpu(argv)[:2]
+
+
+def wall_rss_cpu(argv: list[str]) -> tuple[float, float, float]:
+    """Seconds from start to exit, the peak RSS in MB and the CPU seconds (user and
+    system: what load on the machine changes least) of one command."""
     done = subprocess.run([sys.executable, "-c", TIMED, *argv], check=True, cwd=ROOT,
                           capture_output=True, text=True)
-    elapsed, rss = done.stdout.split()
-    return float(elapsed), float(rss)
+    elapsed, rss, cpu = done.stdout.split()
+    return float(elapsed), float(rss), float(cpu)
 
 
 def app_figures(db: Path) -> dict:
@@ -227,8 +233,10 @@ def measure(size: int, runs: int, folder: Path) -> dict:
         bare = bare_start()
         row = {"bare_start_s": bare, **(store_figures(db) if size else
                                          {"file_mb": db.stat().st_size / 1e6})}
-        row["list_s"], row["list_rss_mb"] = wall_rss(coffeechat("list", "--db", str(db)))
-        row["agenda_s"], row["agenda_rss_mb"] = wall_rss(coffeechat("agenda", "--db", str(db)))
+        row["list_s"], row["list_rss_mb"], row["list_cpu_s"] = wall_rss_cpu(
+            coffeechat("list", "--db", str(db)))
+        row["agenda_s"], row["agenda_rss_mb"], row["agenda_cpu_s"] = wall_rss_cpu(
+            coffeechat("agenda", "--db", str(db)))
         row.update(app_figures(db))
         row["start_ratio"] = row["start_s"] / bare
         rows.append(row)
@@ -244,8 +252,10 @@ COLUMNS = [
     ("load_s", "load s", "{:.3f}"),
     ("durable_move_ms", "store move ms", "{:.0f}"),
     ("list_s", "list s", "{:.2f}"),
+    ("list_cpu_s", "list CPU s", "{:.2f}"),
     ("list_rss_mb", "list MB", "{:.0f}"),
     ("agenda_s", "agenda s", "{:.2f}"),
+    ("agenda_cpu_s", "agenda CPU s", "{:.2f}"),
     ("bare_start_s", "bare app s", "{:.2f}"),
     ("start_s", "board s", "{:.2f}"),
     ("start_ratio", "ratio", "{:.2f}×"),
@@ -287,9 +297,13 @@ TARGETS = [
     ("bytes that `>` writes at 2,000", 2000, "move_bytes", 5000, " B", "{:.0f}"),
     ("move durable on disk at 2,000", 2000, "saved_ms", 100, " ms", "{:.0f}"),
     ("`agenda` at 2,000", 2000, "agenda_s", 0.3, " s", "{:.2f}"),
+    ("`agenda` at 2,000, CPU", 2000, "agenda_cpu_s", 0.3, " s", "{:.2f}"),
     ("`agenda` at 20,000", 20000, "agenda_s", 1.0, " s", "{:.2f}"),
+    ("`agenda` at 20,000, CPU", 20000, "agenda_cpu_s", 1.0, " s", "{:.2f}"),
     ("`list` at 2,000", 2000, "list_s", 0.3, " s", "{:.2f}"),
+    ("`list` at 2,000, CPU", 2000, "list_cpu_s", 0.3, " s", "{:.2f}"),
     ("`list` at 20,000", 20000, "list_s", 1.0, " s", "{:.2f}"),
+    ("`list` at 20,000, CPU", 20000, "list_cpu_s", 1.0, " s", "{:.2f}"),
     ("`list` peak RSS at 20,000", 20000, "list_rss_mb", 150, " MB", "{:.0f}"),
     ("arrow ↓ at 2,000", 2000, "arrow_bytes", 3000, " B", "{:.0f}"),
 ]
