@@ -230,7 +230,8 @@ def link_findings(data: dict, contacts: dict[int, dict]) -> list[str]:
                                 "not exist")
     for key, doc in data.get(Meeting.TABLE, {}).items():
         referrals = doc.get("referrals")
-        missing = [i for i in referrals if i not in contacts] if isinstance(referrals, list) else []
+        missing = ([i for i in referrals if type(i) is int and i not in contacts]
+                   if isinstance(referrals, list) else [])  # (other items: record_findings)
         if missing:
             findings.append(f"meetings #{key}: referrals {', '.join(f'#{i}' for i in missing)} "
                             "do not exist")
