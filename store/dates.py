@@ -18,15 +18,16 @@ the gap). Anything else raises DateError: nothing is ever guessed from part of t
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import datetime, time, timedelta, timezone, tzinfo
 
-from dateutil import tz
-from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
+from typing import TYPE_CHECKING
 
 from store import settings as config
 from store.errors import InputError
 from store.schema import YEARS
+
+if TYPE_CHECKING:
+    from dateutil.rrule import rrule
 
 EXAMPLES = "2026-12-03 14:00, Dec 3 14:00, tomorrow 3pm, fri, next tue 10:00, +3d, in 2 weeks"
 
@@ -68,6 +69,8 @@ def parse_when(text: str, now: datetime, *, dayfirst: bool = False) -> datetime:
     if when.year not in YEARS:  # the file keeps no other years (store.schema)
         raise DateError(f"{typed!r} is in the year {when.year}: use a date from "
                         f"{YEARS[0]} to {YEARS[-1]}")
+    from dateutil import tz  # dateutil loads when a date is first worked out, not at start
+
     return tz.resolve_imaginary(when)
 
 
@@ -86,7 +89,9 @@ def _offset(words: str, now: datetime) -> datetime | None:
     else:
         return None
     if unit == "h":  # hours are elapsed time, even across a clock change
-        return (now.astimezone(tz.UTC) + timedelta(hours=amount)).astimezone(now.tzinfo)
+        return (now.astimezone(timezone.utc) + timedelta(hours=amount)).astimezone(now.tzinfo)
+    from dateutil.relativedelta import relativedelta
+
     return now + relativedelta(**{UNITS[unit]: amount})  # days and longer keep the time
 
 
@@ -163,6 +168,8 @@ def _dateutil(typed: str, now: datetime, dayfirst: bool) -> datetime:
 def _zone(name: str | None, offset: int | None) -> tzinfo | None:
     """The zone of a typed `+05:00` or `UTC`; abbreviations like CET are ambiguous."""
     if offset is not None:
+        from dateutil import tz
+
         return tz.tzoffset(name, offset)
     if name is None:
         return None
@@ -194,7 +201,6 @@ def dayfirst_setting(settings: dict) -> bool:
 
 # -- keep-in-touch cadences -----------------------------------------------------------
 
-_FREQ = {"d": DAILY, "w": WEEKLY, "m": MONTHLY, "y": YEARLY}
 _CADENCE = re.compile(r"^(?:every\s+)?(\d{1,3})?\s*(d|w|m|y|day|week|month|year)s?$", re.ASCII)
 _NAMED_CADENCE = {"daily": "1d", "weekly": "1w", "monthly": "1m", "yearly": "1y"}
 
@@ -215,8 +221,11 @@ def cadence(text: str, start: datetime) -> rrule:
 
     A monthly cadence from the 31st falls on the last day of shorter months.
     """
+    from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule
+
     spec = cadence_text(text)
-    interval, freq = int(spec[:-1]), _FREQ[spec[-1]]
+    freqs = {"d": DAILY, "w": WEEKLY, "m": MONTHLY, "y": YEARLY}
+    interval, freq = int(spec[:-1]), freqs[spec[-1]]
     if freq == MONTHLY and start.day > 28:
         return rrule(freq, interval=interval, dtstart=start,
                      bymonthday=(start.day, -1), bysetpos=1)

@@ -17,13 +17,12 @@ from pathlib import Path
 from typing import TypeVar
 
 import orjson
-from dateutil.tz import tzlocal
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConflict
 from store.errors import InputError, RefError, StoreError
 from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_path, write_private
+from store.lock import FileLock, LockTimeout
 from store.records import Contact, Record, check_stage, defaults, stage_after
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
 from store.storage import AtomicJSONStorage, bad_file, gc_paused
@@ -43,6 +42,8 @@ R = TypeVar("R", bound=Record)
 
 def local_now() -> datetime:
     """Now in the local zone with its rules, so a date weeks ahead gets its own offset."""
+    from dateutil.tz import tzlocal  # loads the zone database: only once a time is asked
+
     return datetime.now(tzlocal())
 
 
@@ -91,7 +92,7 @@ class Store:
         self._storage.on_reload = self._reloaded
         lock = f"{self.path}.lock"
         self._check_lock(lock)
-        self._file_lock = FileLock(lock, timeout=lock_timeout, mode=FILE_MODE, is_singleton=False)
+        self._file_lock = FileLock(lock, timeout=lock_timeout, mode=FILE_MODE)
         self._open()
 
     # -- opening ---------------------------------------------------------------------
@@ -250,7 +251,7 @@ class Store:
     def _acquire(self) -> None:
         try:
             self._file_lock.acquire()
-        except Timeout as exc:
+        except LockTimeout as exc:
             raise StoreError(
                 f"{self.path}: locked by another coffeechat for over {self._lock_timeout:g} s "
                 "(a command or the app writing); try again when it is done — the file was "

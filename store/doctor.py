@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from filelock import FileLock
 
 from store.db import LOCK_TIMEOUT, MAX_NAME_BYTES, META_TABLE, SCHEMA_VERSION, SETTINGS_TABLE, Store
 from store.drafts import KeptDraft, Template
 from store.errors import StoreError
 from store.followups import AgendaMark
 from store.importing import KEYS
+from store.lock import FileLock
 from store.merge import DistinctPair
 from store.files import FILE_MODE, kind_of, read_chunks, real_path, write_private
 from store.permissions import file_mode, private_problem
@@ -230,7 +230,8 @@ def link_findings(data: dict, contacts: dict[int, dict]) -> list[str]:
                                 "not exist")
     for key, doc in data.get(Meeting.TABLE, {}).items():
         referrals = doc.get("referrals")
-        missing = [i for i in referrals if i not in contacts] if isinstance(referrals, list) else []
+        missing = ([i for i in referrals if type(i) is int and i not in contacts]
+                   if isinstance(referrals, list) else [])  # (other items: record_findings)
         if missing:
             findings.append(f"meetings #{key}: referrals {', '.join(f'#{i}' for i in missing)} "
                             "do not exist")
@@ -296,7 +297,7 @@ def restore(path: Path, backup: Backup, now: Callable[[], datetime] = datetime.n
     is kept as `<name>.corrupt-<timestamp>` (its path is returned), never deleted."""
     path = real_path(path)
     kept = None
-    with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE, is_singleton=False):
+    with FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT, mode=FILE_MODE):
         if os.path.lexists(path):
             kept = path.with_name(f"{path.name}.corrupt-{now():%Y%m%d-%H%M%S}")
             os.rename(path, kept)

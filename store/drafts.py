@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import ClassVar
 
 from store import settings as config
 from store.db import Store
 from store.errors import InputError, RefError
 from store.followups import MESSAGE_SENT, NUDGE_SENT, THANKS_SENT, log_interaction, thank
 from store.lint import KINDS, PLACEHOLDER
-from store.records import Contact, FollowUp, Meeting, Record
+from store.records import Contact, FollowUp, KeptDraft, Meeting, Template
 
 # What each placeholder is filled with.
 PLACEHOLDERS: dict[str, str] = {
@@ -54,15 +53,6 @@ SENT_INTERACTIONS: dict[str, str] = {
 SENT_MOVES: dict[str, str] = {"target": "contacted"}  # met → thanked is `thank`'s
 
 
-@dataclass
-class Template(Record):
-    """The text of one kind of note; `key` names it for good, `title` is for people."""
-
-    TABLE: ClassVar[str] = "templates"
-    key: str = ""
-    kind: str = "outreach"
-    title: str = ""
-    text: str = ""
 
 
 DEFAULT_TEMPLATES: tuple[Template, ...] = (
@@ -345,15 +335,6 @@ def mark_sent(store: Store, contact_id: int, kind: str, text: str = "") -> Conta
 # -- drafts kept for later -------------------------------------------------------------------
 
 
-@dataclass
-class KeptDraft(Record):
-    """A draft the user left with "keep it": `w` on the card opens it again."""
-
-    TABLE: ClassVar[str] = "kept_drafts"
-    contact_id: int = 0
-    kind: str = ""
-    text: str = ""
-    at: str = ""
 
 
 def keep_draft(store: Store, contact_id: int, kind: str, text: str) -> None:

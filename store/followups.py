@@ -28,16 +28,15 @@ from dataclasses import dataclass, fields
 from functools import partial
 from datetime import date, datetime, timedelta
 from collections.abc import Iterable
-from typing import ClassVar
 
 from store import settings as config
 from store.dates import DateError, cadence
 from store.db import Store
 from store.errors import InputError, RefError
 from store.records import (
-    Contact, FollowUp, Interaction, Meeting, Record, check_stage, parse_iso, stage_after,
+    REPLY_KIND, AgendaMark, Contact, FollowUp, Interaction, Meeting, check_stage, parse_iso,
+    stage_after,
 )
-from store.stats import REPLY_KIND
 
 MESSAGE_SENT = "message sent"
 NUDGE_SENT = "nudge sent"
@@ -49,14 +48,6 @@ SECTIONS = ("overdue", "today", "next", "anytime")
 DEFAULT_DAYS = 7
 
 
-@dataclass
-class AgendaMark(Record):
-    """Done or snoozed, for an agenda item that has no follow-up record of its own."""
-
-    TABLE: ClassVar[str] = "agenda_marks"
-    key: str = ""
-    done_at: str | None = None
-    snoozed_until: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,13 @@ import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 from store.changes import ConflictError
 from store.db import Store
-from store.drafts import KeptDraft
 from store.errors import InputError
-from store.followups import AgendaMark
-from store.importing.matching import Matcher
-from store.records import STAGES, Contact, FollowUp, Interaction, Meeting, Record
+from store.records import (
+    STAGES, AgendaMark, Contact, DistinctPair, FollowUp, Interaction, KeptDraft, Meeting,
+)
 from store.storage import FILE_MODE, FOLDER_MODE, backup_folder
 
 # The fields a merge shows, in the order the edit form shows them.
@@ -35,13 +33,6 @@ MERGED_FIELDS = (
 OWNED = (Interaction, Meeting, FollowUp, KeptDraft)  # the records that belong to one contact
 
 
-@dataclass
-class DistinctPair(Record):
-    """Two contacts the user said are two people: no longer named as duplicates."""
-
-    TABLE: ClassVar[str] = "distinct_pairs"
-    first: int = 0
-    second: int = 0
 
 
 def distinct_pairs(store: Store) -> set[frozenset[int]]:
@@ -62,6 +53,8 @@ def find_duplicate(contacts: Iterable[Contact], fields: dict, *, not_id: int | N
                    distinct: set[frozenset[int]] = frozenset()) -> Contact | None:
     """The contact (archived ones included, merged ones not) these fields would match on
     import, other than `not_id` and those marked distinct from it; or None."""
+    from store.importing.matching import Matcher  # the importers load only when asked
+
     others = [c for c in contacts if c.id != not_id and c.merged_into is None
               and frozenset((c.id, not_id)) not in distinct]
     return Matcher(others).find(fields)

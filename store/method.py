@@ -16,8 +16,7 @@ from functools import lru_cache
 
 from store import settings as config
 from store.followups import MESSAGE_SENT, DueItem
-from store.records import STAGES, Contact, Interaction, parse_iso
-from store.stats import REPLY_KIND
+from store.records import REPLY_KIND, STAGES, Contact, Interaction, parse_iso
 from store.text import fold
 
 NOON = time(12)
@@ -102,9 +101,13 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                 and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
+    picks: dict[str, str] = {}  # the same employer's targets, listed once
     for contact, at in waiting:
-        others = targets.get(fold(contact.company), [])
-        pick = f": {', '.join(sorted(others))}" if others else ": find one"
+        company = fold(contact.company)
+        pick = picks.get(company)
+        if pick is None:
+            others = targets.get(company, [])
+            pick = picks[company] = f": {', '.join(sorted(others))}" if others else ": find one"
         items.append(DueItem(contact, f"3B: try a second contact at {contact.company}{pick}",
                              business_day_due(at, THREE_B, off), at,
                              f"3b:{contact.id}:{at.isoformat()}"))

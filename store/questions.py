@@ -14,22 +14,14 @@ As text (for editing in one go), the bank is one question a line, its tags after
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import ClassVar
-
 from store import settings as config
 from store.db import Store
-from store.records import Record
+from store.records import Question
 from store.tiara import KIND_TAGS, kind_of, letters
 
 TAGS: tuple[str, ...] = ("director", "manager", "career change", "culture")  # whom it suits
 
 
-@dataclass
-class Question(Record):
-    TABLE: ClassVar[str] = "questions"
-    text: str = ""
-    tags: list[str] = field(default_factory=list)
 
 
 DEFAULT_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -163,6 +163,9 @@ class Interaction(Record):
     text: str = ""
 
 
+REPLY_KIND = "reply received"  # the interaction a reply is logged as (stats, follow-ups)
+
+
 MEETING_STATES = ("scheduled", "preparing", "running", "ended", "discarded")
 
 
@@ -239,3 +242,55 @@ class Employer(Record):
     status: str = "active"
     created_at: str = ""
     updated_at: str = ""
+# The other kinds, kept here so that checking a file needs no feature module: each is
+# used (and re-exported) by its feature module (followups, drafts, merge, questions).
+
+
+@dataclass
+class AgendaMark(Record):
+    """Done or snoozed, for an agenda item that has no follow-up record of its own."""
+
+    TABLE: ClassVar[str] = "agenda_marks"
+    key: str = ""
+    done_at: str | None = None
+    snoozed_until: str | None = None
+
+
+@dataclass
+class Template(Record):
+    """The text of one kind of note; `key` names it for good, `title` is for people."""
+
+    TABLE: ClassVar[str] = "templates"
+    key: str = ""
+    kind: str = "outreach"
+    title: str = ""
+    text: str = ""
+
+
+@dataclass
+class KeptDraft(Record):
+    """A draft the user left with "keep it": `w` on the card opens it again."""
+
+    TABLE: ClassVar[str] = "kept_drafts"
+    contact_id: int = 0
+    kind: str = ""
+    text: str = ""
+    at: str = ""
+
+
+@dataclass
+class DistinctPair(Record):
+    """Two contacts the user said are two people: no longer named as duplicates."""
+
+    TABLE: ClassVar[str] = "distinct_pairs"
+    first: int = 0
+    second: int = 0
+
+
+@dataclass
+class Question(Record):
+    """A question to ask in a meeting, with the tags that choose it (store.questions)."""
+
+    TABLE: ClassVar[str] = "questions"
+    text: str = ""
+    tags: list[str] = field(default_factory=list)

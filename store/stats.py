@@ -33,9 +33,8 @@ from statistics import median
 
 from store import settings as config
 from store.errors import InputError
-from store.records import STAGES, Contact, Interaction, Meeting, parse_iso
+from store.records import REPLY_KIND, STAGES, Contact, Interaction, Meeting, parse_iso
 
-REPLY_KIND = "reply received"
 GOAL_SETTING = config.WEEKLY_GOAL  # the name the stats screen and CLI import
 WEEKS = 12
 

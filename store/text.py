@@ -39,7 +39,6 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return pattern.sub(_escape, text)
 
 
-
 _SPACES = re.compile(r"\s+")
 
 

@@ -343,3 +343,13 @@ def test_on_a_terminal_yes_restores(db_path, backups):
     assert code == 0 and f"restored {backups[-1]} (3 contacts)" in output
     assert len(Store(db_path).contacts()) == 3
     assert len(list(db_path.parent.glob("coffeechat.json.corrupt-*"))) == 1
+
+
+def test_referrals_that_are_not_ids_are_named_once_not_a_crash(db_path):
+    write_db(db_path, {"meetings": {"1": {"contact_id": 0, "referrals": [[], 5]}}})
+
+    done = doctor(db_path)
+
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "meetings #1: referrals[0]: is list [], not int" in done.stdout
+    assert "meetings #1: referrals #5 do not exist" in done.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 
 from store.dates import describe
 from store.followups import DEFAULT_DAYS, DueItem, agenda, due_items, section_title
@@ -71,6 +72,14 @@ def agenda_lines(sections: dict[str, list[DueItem]], now, days: int, *, colour: 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if colour else text
 
+    described: dict[datetime, str] = {}  # items share their dates: each is worked out once
+
+    def when(moment: datetime) -> str:
+        text = described.get(moment)
+        if text is None:
+            text = described[moment] = describe(moment, now=now)
+        return text
+
     shown = [item for items in sections.values() for item in items]
     if not shown:
         return [f"nothing due in the next {days} days" if days else "nothing due today"]
@@ -81,12 +90,12 @@ def agenda_lines(sections: dict[str, list[DueItem]], now, days: int, *, colour: 
             continue
         lines.append(paint(BOLD, f"{section_title(section, days)} ({len(items)})"))
         for item in items:
-            due = f"{describe(item.due, now=now) if item.due else 'anytime':<16}"
+            due = f"{when(item.due) if item.due else 'anytime':<16}"
             name = printable(item.contact.name)
             name = name if len(name) <= width else name[: width - 1] + "…"
             line = f"  {paint(RED, due) if section == 'overdue' else due}  {name:<{width}}  "
             line += printable(item.what)
             if item.since:
-                line += f" · since {describe(item.since, now=now)}"
+                line += f" · since {when(item.since)}"
             lines.append(line)
     return lines

@@ -8,35 +8,60 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from store.dates import dayfirst_setting, parse_when
 from store.db import Store
 from store.errors import CoffeeError
-from store.followups import move_contact, promote_referrer
-from store.merge import likely_duplicate
-from store.paths import demo_db_path
-from store.quickadd import EXAMPLE, parse_quick_add
+from store.quickadd import EXAMPLE
 from store.records import STAGES, check_stage
 from store.text import printable
-from tui.cli import (
-    agenda, config, doctor, drafts, employers, loop, meet, stats, tidy, transfer,
-)
 from tui.cli.kit import (
     Parser, add_command, contact_json, db_option, db_path, open_store, print_json,
     warn_read_only,
 )
 
-# Each feature module adds its sub-commands with register(sub).
-FEATURES: tuple = (stats, drafts, meet, transfer, agenda, doctor, tidy, config, loop, employers)
+# Each feature module adds its sub-commands with register(sub); a command line names one
+# of them, so only that one is imported (the board and `list` import none).
+FEATURES: dict[str, tuple[str, ...]] = {
+    "stats": ("stats",),
+    "drafts": ("draft", "lint"),
+    "meet": ("meet",),
+    "transfer": ("import", "export"),
+    "agenda": ("agenda",),
+    "doctor": ("doctor",),
+    "tidy": ("merge", "distinct", "delete"),
+    "config": ("config",),
+    "loop": ("reply", "schedule", "thank", "prep"),
+    "employers": ("employers", "employer"),
+}
+OWN_COMMANDS = ("add", "list", "show", "move", "archive", "restore", "demo")
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
 
 
-def build_parser() -> argparse.ArgumentParser:
+def feature_of(argv: Sequence[str]) -> str | None:
+    """The feature module of the command `argv` names ("" for none, or one of this
+    module's own); None when it names something unknown or asks for help (every
+    feature is then registered, so argparse can list them all)."""
+    args = iter(argv)
+    for arg in args:
+        if arg in ("-h", "--help"):
+            return None
+        if arg == "--db":
+            next(args, None)
+        elif not arg.startswith("-"):
+            if arg in OWN_COMMANDS:
+                return ""
+            return next((name for name, commands in FEATURES.items() if arg in commands), None)
+    return ""
+
+
+def build_parser(features: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, with the sub-commands of `features` (default: all)."""
     parser = Parser(
         prog="coffeechat",
         description="Run informational interviews from the terminal. Without a command, "
@@ -83,13 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEMO_SEED, metavar="K")
     p.add_argument("--no-open", action="store_true", help="only write the file")
 
-    for feature in FEATURES:
-        feature.register(sub)
+    for name in FEATURES if features is None else features:
+        importlib.import_module(f"tui.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    feature = feature_of(argv)
+    args = build_parser(None if feature is None else [feature] if feature else []).parse_args(argv)
     try:
         if args.command is None:
             # What starts now lives as long as the app: modules, the file's data, the
@@ -109,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `coffeechat list | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        if args.command is not None:
+            gc.unfreeze()  # (open_store froze the file's records for the command's length)
 
 
 def open_app(store: Store, meet_with=None, prepare=None) -> int:
@@ -124,6 +154,10 @@ def open_app(store: Store, meet_with=None, prepare=None) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from store.followups import promote_referrer
+    from store.merge import likely_duplicate
+    from store.quickadd import parse_quick_add
+
     store = open_store(args)
     parsed = parse_quick_add(args.text)
     with store.transaction():
@@ -203,6 +237,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
+    from store.dates import dayfirst_setting, parse_when
+    from store.followups import move_contact
+
     store = open_store(args)
     stage = check_stage(args.stage)
     at = None
@@ -237,6 +274,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from store.demo import demo_records
+    from store.paths import demo_db_path
 
     if args.contacts < 1:
         raise CoffeeError("--contacts must be at least 1")
