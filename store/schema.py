@@ -206,6 +206,9 @@ def _fits(cls: type[Record]) -> Callable[[str, dict], bool]:
         if name in plain:
             names[f"_K{n}"] = kinds
             terms.append(f"((v := {got}) is _MISSING or type(v) in _K{n})")
+        elif field.choices:
+            names[f"_F{n}"] = fits[name]
+            terms.append(f"((v := {got}) is _MISSING or _F{n}(v))")
         elif field.stage and kinds == {str}:
             terms.append(f"((v := {got}) is _MISSING or (type(v) is str and v in _STAGES))")
         elif field.date and kinds <= {str, type(None)}:
@@ -229,6 +232,8 @@ def _fits(cls: type[Record]) -> Callable[[str, dict], bool]:
 def _fit(field: _Field) -> Fit:
     kinds = field.kinds
     nullable = type(None) in kinds
+    if field.choices:
+        return field.fits
     if field.stage and kinds == {str}:
         return lambda value: type(value) is str and value in _STAGES
     if field.date and kinds <= {str, type(None)}:
