@@ -31,6 +31,9 @@ from tests.writer import write_until_killed  # noqa: E402
 # code, killed the same way.
 FORKS = multiprocessing.get_context("forkserver")
 FORKS.set_forkserver_preload(["tests.writer"])
+# The kill comes this long (at most, uniformly) after the writer says it is ready: a few
+# of its writes, so a kill lands anywhere in one (most of a write is the file's fsync).
+KILL_WINDOW = 0.1  # seconds
 LANES = 2  # measured on 2 cores: 64 s for 200 kills alone, 36 s in two lanes; 4 no faster
 # Process.start() reads the exit status of every child not yet joined, join() its own: if
 # two lanes did both at once, the second to read a child's status would find it gone.
@@ -103,7 +106,7 @@ def _rounds(db: Path, kills: int, seed_contacts: int, rng: random.Random, prefix
         reader.start()
         try:
             ready.wait(timeout=30)
-            time.sleep(rng.uniform(0.0, 0.25))
+            time.sleep(rng.uniform(0.0, KILL_WINDOW))
         finally:
             child.kill()  # SIGKILL
             with _POLLING:
