@@ -3,7 +3,8 @@ hold every write the child reported done.
 
     python tests/crash_campaign.py --kills 1000 [--seed-contacts 2000] [--lanes 2] [--db PATH]
 
-Prints one line of figures. The test suite runs 200 kills (tests/test_durability.py).
+Prints one line of figures. The test suite runs 200 kills on 500 contacts
+(tests/test_durability.py).
 """
 
 from __future__ import annotations
