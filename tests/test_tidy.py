@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
-from unittest import mock
 
 import pytest
 
@@ -19,20 +16,11 @@ from store.followups import log_interaction, move_contact
 from store.meetings import end_meeting, plan_end, save_notes, start_meeting
 from store.merge import delete_contact, mark_distinct, merge, plan_merge
 from store.records import Contact, FollowUp, Interaction, Meeting
-from tui.cli.main import main
+from tests.inprocess import run_main
 
 
 def cli(db_path, *args) -> subprocess.CompletedProcess:
-    """`coffeechat ARGS --db DB` without a terminal (stdin empty, not a tty), run by main()
-    in this process: its exit code, stdout and stderr as a finished process gives them."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
-            mock.patch("sys.stdin", io.StringIO()):
-        try:
-            code = main([*args, "--db", str(db_path)])
-        except SystemExit as exit:  # a usage error
-            code = exit.code
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+    return run_main(*args, "--db", str(db_path))
 
 
 @pytest.fixture
