@@ -15,11 +15,21 @@ from tui.cli.main import main
 def run_main(*args: str) -> subprocess.CompletedProcess:
     """`coffeechat ARGS` without a terminal (stdin empty, not a tty): its exit code, stdout
     and stderr."""
-    out, err = io.StringIO(), io.StringIO()
+    out, err = _stream(), _stream()  # bytes beneath, as `export` writes to stdout.buffer
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
             mock.patch("sys.stdin", io.StringIO()):
         try:
             code = main(list(args))
         except SystemExit as exit:  # a usage error
             code = exit.code
-    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
+    return subprocess.CompletedProcess(list(args), code, _text(out), _text(err))
+
+
+def _stream() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    """What was written, read back as subprocess.run(text=True) reads a pipe."""
+    stream.flush()
+    return io.TextIOWrapper(io.BytesIO(stream.buffer.getvalue()), encoding="utf-8").read()
