@@ -19,6 +19,7 @@ import sys
 from datetime import datetime, timedelta
 
 import icalendar
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandInput, CommandPalette
@@ -370,6 +371,7 @@ def shows_literally(app, shown: str = PRINTED, times: int = 1) -> str:
     return text
 
 
+@pytest.mark.long
 async def test_every_screen_shows_a_hostile_name_literally(store, db_path):
     referrer = store.add_contact(Contact(name=NAMED, role=NAMED, company=NAMED))
     contact = store.add_contact(Contact(
