@@ -52,6 +52,23 @@ def store(db_path, clock) -> Store:
     return Store(db_path, clock=clock)
 
 
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "long: a test that takes many seconds; runs first")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """The long tests (marked, and every property test) first, the rest in file order:
+    a worker that starts one late is the last to finish while the other waits; first, the
+    other worker takes the short ones meanwhile (--dist worksteal steals from the end)."""
+    from hypothesis import is_hypothesis_test
+
+    def long(item) -> bool:
+        return (item.get_closest_marker("long") is not None
+                or is_hypothesis_test(getattr(item, "obj", None)))
+
+    items.sort(key=lambda item: not long(item))  # stable: file order within each part
+
+
 def pytest_terminal_summary(terminalreporter) -> None:
     """The job-ask corpus figures under every run (workers' prints are not shown)."""
     from tests.job_ask_corpus import measure

@@ -18,6 +18,7 @@ from store.errors import StoreError
 from store.permissions import WARNED_SETTING, permission_warning
 from store.quickadd import parse_quick_add
 from store.records import Contact
+from tests.inprocess import run_main
 from tests.screen import screen_text, wait_for_text
 from tui.app import make_app
 
@@ -36,7 +37,9 @@ def run(db, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def doctor(db, *args: str) -> subprocess.CompletedProcess:
-    return run(db, "doctor", *args, stdin=subprocess.DEVNULL)
+    """`coffeechat doctor` without a terminal, in this process (answer_on_a_terminal runs
+    it in its own, on a pty)."""
+    return run_main("--db", str(db), "doctor", *args)
 
 
 def write_db(path, tables: dict) -> None:

@@ -21,13 +21,20 @@ from store.errors import StoreError
 from store.quickadd import parse_quick_add
 from store.storage import backup_folder
 from tests.conftest import FIXED_NOW
+from tests.inprocess import run_main
 from tests.screen import screen_text, wait_for_text, wait_until
 from tui.app import make_app
 
 TODAY = FIXED_NOW.date()
 
 
-def run(db, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+def run(db, *args: str) -> subprocess.CompletedProcess:
+    """A command in this process (tests/inprocess.py)."""
+    return run_main("--db", str(db), *args)
+
+
+def run_process(db, *args: str, timeout: float) -> subprocess.CompletedProcess:
+    """A command in its own process, for a path that could hang it or fill its memory."""
     return subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), *args],
                           capture_output=True, text=True, stdin=subprocess.DEVNULL,
                           timeout=timeout)
@@ -275,19 +282,19 @@ def test_a_fifo_is_refused_at_once_and_holds_no_lock(tmp_path):
     fifo = tmp_path / "coffeechat.json"
     os.mkfifo(fifo)
 
-    done = run(fifo, "list", timeout=20)  # it used to wait forever for a writer
+    done = run_process(fifo, "list", timeout=20)  # it used to wait forever for a writer
 
     assert done.returncode == 1
     assert one_line(done).startswith(f"coffeechat: {fifo}: is a named pipe (FIFO), not a "
                                      "database file; the file was not touched")
-    assert f"{fifo}: is a named pipe (FIFO)" in run(fifo, "doctor", timeout=20).stdout
+    assert f"{fifo}: is a named pipe (FIFO)" in run_process(fifo, "doctor", timeout=20).stdout
 
 
 @pytest.mark.parametrize("target, what", [("/dev/zero", "a device"), ("/", "a folder")])
 def test_a_link_to_a_device_or_folder_is_refused(tmp_path, target, what):
     link = tmp_path / "coffeechat.json"
     link.symlink_to(target)
-    done = run(link, "list", timeout=20)
+    done = run_process(link, "list", timeout=20)
     assert done.returncode == 1 and f"is {what}, not a database file" in one_line(done)
 
 

@@ -93,6 +93,7 @@ async def start_app(path) -> None:
     assert app.crash_report is None and app.return_code in (None, 0)
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("table", sorted(record_kinds()))
 def test_any_value_in_any_field_never_crashes_a_command(tmp_path_factory, table):
     fields = sorted(name for name in record_kinds()[table]().to_doc())

@@ -119,6 +119,6 @@ def test_every_feature_registers_the_commands_it_is_listed_with():
         sub = next(a for a in parser._actions if a.dest == "command")
         return set(sub.choices) - set(OWN_COMMANDS)
 
-    assert commands([]) == set()
+    assert commands(()) == set()
     for feature, listed in FEATURES.items():
-        assert commands([feature]) == set(listed)
+        assert commands((feature,)) == set(listed)

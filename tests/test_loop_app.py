@@ -16,6 +16,7 @@ from tui.app import make_app
 from tui.cli import stats as cli_stats
 from tui.cli.main import main
 from tui.modals.meeting_end import DiscardScreen, EndMeetingScreen
+from tui.modals.quick_add import QuickAddScreen
 from tui.modals.schedule import ScheduleScreen
 from tui.screens.agenda import AgendaScreen
 from tui.screens.board import BoardScreen
@@ -54,7 +55,10 @@ async def test_the_whole_loop_on_a_fresh_file(db_path, clock, clock_zone, monkey
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         # add → outreach draft → sent
-        await pilot.press("n", *"Ada Lee, Director @ Acme, fintech", "enter")
+        await pilot.press("n")
+        quick_add = await wait_for_screen(pilot, QuickAddScreen)
+        quick_add.query_one("#quick-add-input").value = "Ada Lee, Director @ Acme, fintech"
+        await pilot.press("enter")
         await until_on_disk(app, pilot, lambda: on_disk(db_path).contacts(), "Ada added")
         await pilot.press("w")
         await wait_for_screen(pilot, DraftScreen)
@@ -98,9 +102,14 @@ async def test_the_whole_loop_on_a_fresh_file(db_path, clock, clock_zone, monkey
         assert meeting_screen.questions == chosen
 
         # capture ref: / todo: / they: → end
-        await pilot.press(*"Bob Lee, Analyst @ Acme", "f2", "end", "enter")
-        await pilot.press("f3", *"send the article by fri", "enter")
-        await pilot.press("f6", *"intro me to Lena by mon")
+        def type_in(text: str) -> None:  # as typed: at the cursor, which ends after it
+            meeting_screen.notes.insert(text, maintain_selection_offset=False)
+
+        type_in("Bob Lee, Analyst @ Acme")
+        await pilot.press("f2", "end", "enter", "f3")
+        type_in("send the article by fri")
+        await pilot.press("enter", "f6")
+        type_in("intro me to Lena by mon")
         clock.advance(minutes=40)
         await pilot.press("f8")
         await wait_for_screen(pilot, EndMeetingScreen)

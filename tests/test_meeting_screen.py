@@ -66,10 +66,16 @@ async def test_a_whole_meeting_from_a_card_to_the_file(store, alice, db_path, cl
         # Prepared with a few questions per TIARA letter, each shown with its letter.
         assert "☐ T Which trends in your field" in text and "☐ I What does a normal" in text
 
-        await pilot.press(*"Great chat about payments.", "enter")
-        await pilot.press(*"Bob Lee, Director @ Globex -- runs the data team", "f2", "end")
-        await pilot.press("enter", "f3", *"send the article by fri", "enter")
-        await pilot.press("f4", *"The Managers Path")
+        await pilot.press(*"Great chat about payments.", "enter")  # typed, key by key
+
+        def type_in(text: str) -> None:  # the rest as typed at once: at the cursor, after it
+            screen.notes.insert(text, maintain_selection_offset=False)
+
+        type_in("Bob Lee, Director @ Globex -- runs the data team")
+        await pilot.press("f2", "end", "enter", "f3")
+        type_in("send the article by fri")
+        await pilot.press("enter", "f4")
+        type_in("The Managers Path")
         await pilot.press("f5")
         assert "☑ T Which trends in your field" in screen_text(app)
 

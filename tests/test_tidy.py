@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 
@@ -17,11 +16,11 @@ from store.followups import log_interaction, move_contact
 from store.meetings import end_meeting, plan_end, save_notes, start_meeting
 from store.merge import delete_contact, mark_distinct, merge, plan_merge
 from store.records import Contact, FollowUp, Interaction, Meeting
+from tests.inprocess import run_main
 
 
-def cli(db_path, *args, stdin=subprocess.DEVNULL):
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args, "--db", str(db_path)],
-                          capture_output=True, text=True, timeout=60, stdin=stdin)
+def cli(db_path, *args) -> subprocess.CompletedProcess:
+    return run_main(*args, "--db", str(db_path))
 
 
 @pytest.fixture
