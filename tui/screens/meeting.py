@@ -201,8 +201,10 @@ class MeetingScreen(Screen):
         now = tiara.phase(max(elapsed, timedelta(0)),
                           timedelta(minutes=self.meeting.planned_minutes))
         if now == len(tiara.PHASES) - 1 and self._phase != now:
-            # Next steps: bring "who else should I talk to?" (the last question) into view.
-            self.query_one("#meeting-questions-box").scroll_end(animate=False)
+            # Next steps: bring "who else should I talk to?" (the last question) into view,
+            # once the box is laid out (on mount it is not yet: nothing to scroll).
+            box = self.query_one("#meeting-questions-box")
+            box.call_after_refresh(box.scroll_end, animate=False, immediate=True)
         self._phase = now
         text = Text()
         for index, name in enumerate(tiara.PHASES):
