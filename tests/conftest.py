@@ -37,6 +37,22 @@ def quiet_environment(monkeypatch):
     time.tzset()
 
 
+# The business-day tests run where the clock is: local time UTC+1 all year.
+CET = timezone(timedelta(hours=1))
+
+
+def at_cet(text: str) -> datetime:
+    """An ISO date and time without offset, as a moment in CET."""
+    return datetime.fromisoformat(text).replace(tzinfo=CET)
+
+
+@pytest.fixture
+def local_zone_is_cet(monkeypatch):
+    """Business days count in local time: make the local zone the clock's UTC+1."""
+    monkeypatch.setenv("TZ", "Etc/GMT-1")
+    time.tzset()
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

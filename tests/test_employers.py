@@ -5,8 +5,6 @@ reply-time classes read from the reply records."""
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -21,21 +19,12 @@ from store.method import class_counts, reply_class, reply_classes
 from store.records import Contact, Employer
 from store.stats import REPLY_KIND, compute_stats
 from tests.conftest import Clock
+from tests.conftest import at_cet as at
 from tui.cli import stats as cli_stats
 from tui.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CET = timezone(timedelta(hours=1))
-
-
-@pytest.fixture(autouse=True)
-def local_zone_is_cet(monkeypatch):
-    monkeypatch.setenv("TZ", "Etc/GMT-1")
-    time.tzset()
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CET)
+pytestmark = pytest.mark.usefixtures("local_zone_is_cet")
 
 
 def lamp(name, m, p, a, status="active", id=None):

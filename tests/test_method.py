@@ -4,7 +4,6 @@ agenda, appearing and going away on a reply."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -16,21 +15,11 @@ from store.method import add_business_days, business_day_due, count_start
 from store.records import Contact
 from store.stats import REPLY_KIND
 from tests.conftest import Clock
+from tests.conftest import at_cet as at
 from tui.cli import agenda as cli_agenda
 from tui.cli.main import main
 
-CET = timezone(timedelta(hours=1))
-
-
-@pytest.fixture(autouse=True)
-def local_zone_is_cet(monkeypatch):
-    """Business days count in local time: the tests' local zone is the clock's UTC+1."""
-    monkeypatch.setenv("TZ", "Etc/GMT-1")
-    time.tzset()
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=CET)
+pytestmark = pytest.mark.usefixtures("local_zone_is_cet")
 
 
 @pytest.mark.parametrize("sent, holidays, three_b, seven_b", [
