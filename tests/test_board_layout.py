@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from store.db import Store
 from store.records import FollowUp
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
@@ -222,3 +224,19 @@ async def test_a_card_shows_how_they_reply_and_changes_when_they_do(store, db_pa
         card_line = next(line for line in text.splitlines() if line.startswith("▌Jane Doe")
                          or "Jane Doe " in line and "—" not in line)
         assert "b 1d" in card_line
+
+
+@pytest.mark.parametrize("name", ["contact", "agenda", "draft", "stats", "tree"])
+async def test_every_screen_keeps_help_in_its_footer_at_60x20(db_path, clock, name):
+    from tests.test_people_screens import small_network
+    from tests.test_snapshots_screens import FROM_THE_BOARD
+
+    store = Store(db_path, clock=clock)
+    small_network(store)
+    store.set_setting("my_name", "Jo Park")
+    keys, screen_type = FROM_THE_BOARD[name]
+    app = make_app(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press(*keys)
+        await wait_for_screen(pilot, screen_type)
+        await wait_until(pilot, lambda: " Help" in lines(app)[-1], "help in the footer")

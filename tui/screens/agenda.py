@@ -31,6 +31,7 @@ from store.followups import (
     snooze,
 )
 from store.text import printable
+from tui.keys import help_key
 from tui.messages import DataChanged
 from tui.modals.snooze import SnoozeScreen
 
@@ -68,6 +69,7 @@ class AgendaScreen(Screen[int | None]):
     """What is due; dismisses with the id of the contact to show on the board, or None."""
 
     BINDINGS = [
+        help_key("agenda"),
         Binding("escape", "back", "Back", id="agenda.back", tooltip="Back to the board"),
         Binding("enter", "go_to", "Go to", id="agenda.go-to", priority=True,
                 tooltip="Back to the board with this person's card focused (a meeting: "

@@ -35,6 +35,7 @@ from store.method import CLASS_MARK, reply_classes
 from store.records import STAGES, Contact, stage_after
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
+from tui.keys import help_key
 from tui.messages import DataChanged
 from tui.modals.choice import ChoiceScreen
 from widgets.stage_column import Card, Cards, StageColumn, fit
@@ -96,8 +97,7 @@ class BoardScreen(Screen):
     COMMANDS = {BoardCommands, TransferCommands}
     BINDINGS = [
         # The footer shows the first of these that fit: help and quit first.
-        Binding("question_mark,f1", "app.help", "Help", key_display="?", id="board.help",
-                tooltip="Every key of this screen"),
+        help_key("board"),
         Binding("q", "app.quit", "Quit", id="board.quit",
                 tooltip="Quit; every change is already saved"),
         Binding("n", "quick_add", "New", id="board.new",

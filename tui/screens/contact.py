@@ -27,6 +27,7 @@ from store.records import Contact
 from store.records import parse_iso
 from store.text import printable
 from store.validate import FORM_FIELDS
+from tui.keys import help_key
 from tui.modals.entry import EntryScreen
 from tui.modals.form import EditScreen
 from tui.messages import DataChanged
@@ -98,6 +99,7 @@ class ContactScreen(Screen):
     """One contact, everything about them; links lead to other contacts."""
 
     BINDINGS = [
+        help_key("contact"),
         Binding("escape", "back", "Back", id="contact.back",
                 tooltip="Back to where you came from"),
         Binding("e", "edit", "Edit", id="contact.edit", tooltip="Edit every field"),

@@ -37,6 +37,7 @@ from store.records import Contact
 from store.files import private_folder, write_private
 from store.text import printable
 from tui.external_editor import edit_in_editor
+from tui.keys import help_key
 from tui.modals.ask import AskScreen
 from tui.modals.choice import ChoiceScreen
 from tui.modals.template_editor import TextEditScreen
@@ -108,6 +109,7 @@ class DraftScreen(Screen[Contact | None]):
     """One note to one contact: the template its stage calls for, filled and editable."""
 
     BINDINGS = [
+        help_key("draft", "f1", "f1", priority=True),
         Binding("f2", "copy", "Copy", priority=True, id="draft.copy",
                 tooltip="Copy the draft to the clipboard (OSC 52)"),
         Binding("f3", "save_file", "File", priority=True, id="draft.save-file",

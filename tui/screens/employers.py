@@ -28,6 +28,7 @@ from store.employers import (
 )
 from store.records import Employer
 from store.text import printable
+from tui.keys import help_key
 from tui.messages import DataChanged
 
 NAME_WIDTH = 28
@@ -64,6 +65,7 @@ class EmployersScreen(Screen[None]):
     """The LAMP list; scores change with one key each."""
 
     BINDINGS = [
+        help_key("employers"),
         Binding("escape", "back", "Back", id="employers.back",
                 tooltip="Close the contacts, else back to the board"),
         Binding("m", "step('motivation')", "M+", id="employers.motivation",

@@ -17,6 +17,7 @@ from store import settings
 from store.method import reply_rate_place
 from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
+from tui.keys import help_key
 from tui.messages import DataChanged
 
 BAR = 18  # cells of the longest bar
@@ -79,6 +80,7 @@ class StatsScreen(Screen[None]):
     AUTO_FOCUS = ""  # the goal input takes the focus only when asked for
 
     BINDINGS = [
+        help_key("stats"),
         Binding("escape", "back", "Back", id="stats.back", tooltip="Back to the board"),
         Binding("g", "goal", "Set goal", id="stats.goal",
                 tooltip="Change the weekly goal (meetings a week)"),
