@@ -197,9 +197,18 @@ def promote_referrer(store: Store, contact_id: int) -> Contact:
             "stage": "referred", "stage_history": [*contact.stage_history, entry]})
 
 
+def update_contact(store: Store, contact_id: int, changes: dict, *, seen: dict | None = None,
+                   rev: int | None = None) -> Contact:
+    """Store.update of a contact's fields (as a screen edits them), and what follows from
+    naming a referrer: a thanked referrer moves on to referred, in the same write."""
+    with store.transaction():
+        contact = store.update(Contact, contact_id, changes, seen=seen, rev=rev)
+        if changes.get("referred_by") is not None:
+            promote_referrer(store, changes["referred_by"])
+        return contact
+
+
 # -- what is due ---------------------------------------------------------------------------
-
-
 
 
 def _later(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -185,3 +185,26 @@ async def test_m_and_w_on_the_contact_screen(store, long_meeting):
         await pilot.press("m")
         await wait_for_screen(pilot, PrepScreen)
         assert "Priya Shah" in screen_text(app)
+
+
+async def test_naming_a_referrer_in_the_form_moves_a_thanked_one_to_referred(store, db_path):
+    """Ann was thanked; the form now says Cat came through her: Ann moves on to referred
+    in the same write, and `u` takes both back."""
+    ann = store.add_contact(Contact(name="Ann Adler", stage="thanked"))
+    store.add_contact(Contact(name="Cat Wong", company="Initech"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Cat Wong")
+        app.screen.select(2)
+        await pilot.press("e")
+        form = await wait_for_screen(pilot, EditScreen)
+        form.query_one("#field-referred_by").value = "ann"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: contacts_on_disk(db_path)["1"]["stage"] == "referred",
+                         "Ann moved on to referred")
+        assert contacts_on_disk(db_path)["1"]["stage_history"][-1]["reason"] == "introduced Cat Wong"
+        assert contacts_on_disk(db_path)["2"]["referred_by"] == ann.id
+        await pilot.press("u")
+        await wait_until(pilot, lambda: contacts_on_disk(db_path)["1"]["stage"] == "thanked",
+                         "both undone")
+        assert contacts_on_disk(db_path)["2"].get("referred_by") is None

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from store.changes import CONTACTS, ConflictError, UndoEntry
 from store.db import Store
 from store.errors import CoffeeError
+from store.followups import update_contact
 from store.paths import write_crash_report
 from store.permissions import permission_warning
 from store.quickadd import QuickAdd
@@ -187,8 +188,11 @@ class CoffeeChatApp(App):
             elif on_error is not None:
                 on_error(error)
 
-        self.write(partial(self.store.update, seen=seen, rev=rev), cls, record_id, changes,
-                   on_saved=on_saved, undo=label, on_error=refused)
+        if cls is Contact:  # a referrer named here may move on to referred
+            save = partial(update_contact, self.store, seen=seen, rev=rev)
+        else:
+            save = partial(self.store.update, cls, seen=seen, rev=rev)
+        self.write(save, record_id, changes, on_saved=on_saved, undo=label, on_error=refused)
 
     def _resolve(self, cls, record_id, changes, seen, error: ConflictError, label, on_saved,
                  on_error):
