@@ -82,6 +82,19 @@ def detail_line(contact: Contact, now: datetime, due: DueItem | None,
     return printable(" · ".join(parts))
 
 
+def _merge(known: dict, news: dict) -> set:
+    """Put each news value in `known` (None: drop the key); the keys whose value changed."""
+    changed = set()
+    for key, value in news.items():
+        if known.get(key) != value:
+            changed.add(key)
+            if value is None:
+                del known[key]
+            else:
+                known[key] = value
+    return changed
+
+
 def header_line(parts: list[str], width: int) -> str:
     """The header's parts joined; short of room the first (least needed) go first, so the
     count and the filter's "shown" stay."""
@@ -431,18 +444,11 @@ class BoardScreen(Screen):
                      classes: dict[int, str | None] | None = None) -> None:
         """Mark who is overdue; with `soonest` and `classes`, each one's next item (the
         detail bar) and reply class (a card's letter), None for none."""
-        before = dict(self.reply_classes)
-        for known, news in ((self.next_due, soonest), (self.reply_classes, classes)):
-            for contact_id, value in (news or {}).items():
-                if value is None:
-                    known.pop(contact_id, None)
-                else:
-                    known[contact_id] = value
+        contacts = self.model.contacts
+        _merge(self.next_due, soonest or {})
+        reclassed = _merge(self.reply_classes, classes or {}) & contacts.keys()
         if soonest is not None or classes is not None:
             self.update_detail()
-        contacts = self.model.contacts
-        reclassed = {cid for cid, value in (classes or {}).items()
-                     if cid in contacts and before.get(cid) != value}
         changed = ((overdue ^ self.model.overdue) & contacts.keys()) | reclassed
         stages = self.model.set_overdue(overdue) | {contacts[cid].stage for cid in reclassed}
         for contact_id in changed:
