@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from store.db import Store
 from store.records import Contact, Interaction, Meeting
 from store.text import fold
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
@@ -198,12 +199,15 @@ async def test_naming_a_referrer_in_the_form_moves_a_thanked_one_to_referred(sto
         app.screen.select(2)
         await pilot.press("e")
         form = await wait_for_screen(pilot, EditScreen)
+        Store(db_path).update(Contact, 2, {"role": "Analyst"})  # another shell, meanwhile
         form.query_one("#field-referred_by").value = "ann"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: contacts_on_disk(db_path)["1"]["stage"] == "referred",
                          "Ann moved on to referred")
         assert contacts_on_disk(db_path)["1"]["stage_history"][-1]["reason"] == "introduced Cat Wong"
         assert contacts_on_disk(db_path)["2"]["referred_by"] == ann.id
+        assert contacts_on_disk(db_path)["2"]["role"] == "Analyst"  # their change kept
+        await wait_for_text(pilot, "referred 1")  # the board shows Ann moved on
         await pilot.press("u")
         await wait_until(pilot, lambda: contacts_on_disk(db_path)["1"]["stage"] == "thanked",
                          "both undone")
