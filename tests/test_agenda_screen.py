@@ -207,3 +207,4 @@ async def test_the_item_under_the_cursor_is_shown_whole_at_60x20(store, clock):
         whole = " ".join(line.strip() for line in text.splitlines()[-4:-1])
         assert "Adaeze Okonkwo-Lindqvist — todo: send the article about the payments" in whole
         assert "team's on-call rota · due Sat 21 Nov" in whole
+        assert text.splitlines()[-2].strip().endswith("since Mon 23 Nov")  # above the footer

@@ -88,7 +88,7 @@ class AgendaScreen(Screen[int | None]):
         height: 1fr; border: none; text-wrap: nowrap; text-overflow: ellipsis;
     }
     AgendaScreen #agenda-item {
-        dock: bottom; height: auto; max-height: 3; padding: 0 1; background: $panel;
+        height: auto; max-height: 3; padding: 0 1; background: $panel;
     }
     """
 
