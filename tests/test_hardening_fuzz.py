@@ -22,6 +22,7 @@ from store.schema import record_kinds
 from tests.conftest import FIXED_NOW
 from tests.screen import wait_until
 from tui.app import make_app
+from tui.screens.board import BoardScreen
 from tui.cli.main import main
 
 NOW = FIXED_NOW.isoformat()
@@ -88,7 +89,7 @@ def database(table: str, field: str, value: object) -> dict:
 async def start_app(path) -> None:
     app = make_app(Store(path))
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_until(pilot, lambda: app.screen.is_mounted and len(app.screen_stack) > 1,
+        await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.is_mounted,
                          "the board")
     assert app.crash_report is None and app.return_code in (None, 0)
 

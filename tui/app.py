@@ -60,9 +60,14 @@ class CoffeeChatApp(App):
         # Every write, whoever made it, reaches every screen (from whichever thread).
         store.subscribe(lambda changes: self.post_message(DataChanged(changes)))
 
+    def get_default_screen(self) -> BoardScreen:
+        """The board is the bottom screen: it composes with the app, so its first frame is
+        the app's first (pushed from on_mount, it was laid out and rendered once inside
+        the app's start-up batch for nothing), and no empty screen sits under it."""
+        return BoardScreen()
+
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.push_screen(BoardScreen())
         self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if self.store.invalid:  # read-only: every write is refused, saying why
             self.notify(printable(str(self.store.read_only_error()).replace(
@@ -94,11 +99,7 @@ class CoffeeChatApp(App):
 
     def on_data_changed(self, message: DataChanged) -> None:
         for screen in self.screen_stack:
-            # Not Textual's empty default screen under the board: never painted, it
-            # keeps a dirty region of the whole terminal, which any message it handles
-            # sends up as a repaint of everything.
-            if screen.id != "_default":
-                screen.post_message(DataChanged(message.changes))
+            screen.post_message(DataChanged(message.changes))
 
     def check_disk(self) -> None:
         """Another process wrote the file: read it on a thread; the store says what changed."""

@@ -34,6 +34,7 @@ from store.text import printable
 from tui.keys import help_key
 from tui.messages import DataChanged
 from tui.modals.snooze import SnoozeScreen
+from tui.threads import hand_back
 
 NAME_WIDTH = 18
 SHOWN_PER_SECTION = 200  # the oldest first; done and snooze bring the next ones up
@@ -116,7 +117,7 @@ class AgendaScreen(Screen[int | None]):
     def reload(self) -> None:
         now = self.app.clock()
         sections = agenda(due_items(self.app.store, now), now, self.days)
-        self.app.call_from_thread(self.show, sections, now)
+        hand_back(self, self.show, sections, now)
 
     def show(self, sections: dict[str, list[DueItem]], now: datetime) -> None:
         listing = self.query_one(OptionList)

@@ -38,6 +38,7 @@ from tui.commands import BoardCommands, TransferCommands
 from tui.keys import help_key
 from tui.messages import DataChanged
 from tui.modals.choice import ChoiceScreen
+from tui.threads import hand_back
 from widgets.stage_column import Card, Cards, StageColumn, fit
 
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
@@ -393,7 +394,7 @@ class BoardScreen(Screen):
         contacts = store.contacts(include_archived=True)
         items = due_items(store, now, contacts=contacts)
         classes = reply_classes(store, now, contacts=contacts)
-        self.app.call_from_thread(self._reloaded, contacts, items, classes)
+        hand_back(self, self._reloaded, contacts, items, classes)
 
     def _reloaded(self, contacts: list[Contact], items: list[DueItem],
                   classes: dict[int, str]) -> None:
@@ -424,7 +425,7 @@ class BoardScreen(Screen):
         soonest.update(next_due(items))
         classes: dict[int, str | None] = {contact.id: None for contact in contacts}
         classes.update(reply_classes(self.app.store, now, contacts=contacts))
-        self.app.call_from_thread(self.show_overdue, overdue, soonest, classes)
+        hand_back(self, self.show_overdue, overdue, soonest, classes)
 
     @work(thread=True, group="overdue")
     def _overdue_of(self, only: set[int]) -> None:
@@ -437,7 +438,7 @@ class BoardScreen(Screen):
             overdue |= {item.contact.id for item in items if is_overdue(item, now)}
             soonest.update(next_due(items))
             classes.update(reply_classes(store, now, only=contact_id))
-        self.app.call_from_thread(self.show_overdue, overdue, soonest, classes)
+        hand_back(self, self.show_overdue, overdue, soonest, classes)
 
     def show_overdue(self, overdue: set[int],
                      soonest: dict[int, DueItem | None] | None = None,

@@ -30,6 +30,7 @@ from store.records import Employer
 from store.text import printable
 from tui.keys import help_key
 from tui.messages import DataChanged
+from tui.threads import hand_back
 
 NAME_WIDTH = 28
 SCORE_KEYS = {"motivation": "M", "posting": "P", "advocacy": "A", "status": "status"}
@@ -122,7 +123,7 @@ class EmployersScreen(Screen[None]):
     def reload(self) -> None:
         store = self.app.store
         rows = employer_rows(store)
-        self.app.call_from_thread(self.show, rows)
+        hand_back(self, self.show, rows)
 
     def show(self, rows: list[EmployerRow]) -> None:
         listing = self.query_one(OptionList)
@@ -172,7 +173,7 @@ class EmployersScreen(Screen[None]):
     def _read_contacts(self, employer: Employer) -> None:
         now: datetime = self.app.clock()
         people = employer_contacts(self.app.store, employer, now)
-        self.app.call_from_thread(self._show_contacts, employer, people)
+        hand_back(self, self._show_contacts, employer, people)
 
     def _show_contacts(self, employer: Employer, people: list[AtEmployer]) -> None:
         self.query_one("#employer-contacts", Static).update(contacts_text(employer, people))

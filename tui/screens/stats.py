@@ -19,6 +19,7 @@ from store.stats import Stats, compute_stats
 from store.numbers import days, percent, ratio
 from tui.keys import help_key
 from tui.messages import DataChanged
+from tui.threads import hand_back
 
 BAR = 18  # cells of the longest bar
 
@@ -118,9 +119,9 @@ class StatsScreen(Screen[None]):
         try:
             stats = compute_stats(self.app.store)
         except CoffeeError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+            hand_back(self, self.show_error, str(exc))
         else:
-            self.app.call_from_thread(self.show, stats)
+            hand_back(self, self.show, stats)
 
     def show(self, stats: Stats) -> None:
         self.query_one("#stats-header", Static).update(

@@ -1,0 +1,32 @@
+"""A thread's result that arrives after its screen closed is dropped, not shown in a
+screen whose widgets are gone (that crashed the app when it quit right after start)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.screen import wait_for_text, wait_until
+from tests.test_board import seed
+from tui.app import make_app
+from tui.screens.agenda import AgendaScreen
+from tui.threads import hand_back
+
+
+async def test_a_result_for_a_closed_screen_is_dropped_and_an_open_one_shows_it(store):
+    seed(store, ("Ann Lee @ Acme", "contacted"))
+    app = make_app(store)
+    shown: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AgendaScreen), "the agenda")
+        agenda = app.screen
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is not agenda and not agenda.is_attached,
+                         "the agenda closed")
+        board = app.screen
+        # (a thread: hand_back waits for the UI thread, which runs this test)
+        await asyncio.to_thread(hand_back, agenda, shown.append, "to the agenda")
+        await asyncio.to_thread(hand_back, board, shown.append, "to the board")
+    assert shown == ["to the board"]
+    assert app.return_code in (None, 0)
