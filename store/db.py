@@ -19,6 +19,7 @@ from typing import TypeVar
 import orjson
 from tinydb import TinyDB
 
+from store import checked
 from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConflict
 from store.errors import InputError, RefError, StoreError
 from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_path, write_private
@@ -147,7 +148,7 @@ class Store:
                     f"{self.path}: written by a newer coffeechat (schema {version}, this one "
                     f"reads up to {SCHEMA_VERSION}); upgrade coffeechat — the file was not touched"
                 )
-            self._check_records(data)
+            self._check_records(data, self._storage.contents)
             if version < SCHEMA_VERSION and not self.invalid:
                 self._migrate(data, version)
 
@@ -160,13 +161,20 @@ class Store:
         except ValueError as exc:
             raise StoreError(str(exc)) from None
 
-    def _check_records(self, data: dict) -> None:
+    def _check_records(self, data: dict, contents: str | None = None) -> None:
         """Every record against its kind: those that do not fit are left out of every read,
-        and while there are any, nothing is written."""
+        and while there are any, nothing is written. `contents`: the digest of the file
+        `data` was read from; a file known to fit (written by coffeechat, or checked before:
+        see store.checked) is not checked again."""
+        if contents is not None and checked.known_to_fit(self.path, contents):
+            self.invalid, self._hidden = [], {}
+            return
         self.invalid = list(invalid_records(data))
         self._hidden = {}
         for invalid in self.invalid:
             self._hidden.setdefault(invalid.table, set()).add(invalid.key)
+        if not self.invalid and contents is not None:
+            checked.fits(self.path, contents)
 
     def read_only_error(self) -> StoreError:
         """Why nothing can be written: the records that fit no kind, the first named."""
@@ -199,7 +207,7 @@ class Store:
 
     def _reloaded(self, log: list[Change] | None) -> None:
         """The storage read a file another process wrote: check it, say what differs."""
-        self._check_records(self._storage.read() or {})
+        self._check_records(self._storage.read() or {}, self._storage.contents)
         self._publish(Changes.of(log, external=True) if log is not None
                       else Changes(external=True, everything=True))
 
@@ -221,6 +229,7 @@ class Store:
             finally:
                 self._depth -= 1
                 if outermost:
+                    contents = self._storage.contents
                     try:
                         self._storage.end_batch(commit=ok)
                     except OSError as exc:
@@ -230,6 +239,8 @@ class Store:
                         ) from exc
                     finally:
                         self._file_lock.release()
+                    if self._storage.contents not in (contents, None):
+                        checked.fits(self.path, self._storage.contents)  # (every write fits)
                     if ok:
                         recorder = getattr(self._recording, "log", None)
                         if recorder is not None:

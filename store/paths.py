@@ -1,4 +1,4 @@
-"""Where the database lives unless the user says otherwise, and where crash reports go."""
+"""Where the database lives unless the user says otherwise, and where coffeechat keeps\nits cache and crash reports."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Mapping
 from pathlib import Path
 
-from platformdirs import user_data_dir, user_state_dir
+from platformdirs import user_cache_dir, user_data_dir, user_state_dir
 
 from store.files import private_folder
 
@@ -29,6 +29,10 @@ def default_db_path(env: Mapping[str, str] = os.environ) -> Path:
 def demo_db_path() -> Path:
     """The demo's own file: `coffeechat demo` never touches the real database."""
     return data_dir() / "demo.json"
+
+
+def cache_dir() -> Path:
+    return Path(user_cache_dir("coffeechat", appauthor=False))
 
 
 def crash_dir() -> Path:

@@ -129,6 +129,18 @@ def invalid_records(data: dict) -> Iterator[Invalid]:
                 yield invalid
 
 
+def rules_text() -> str:
+    """Every rule of the check, written out the same way in every process (the kept
+    answers of store.checked are for these rules only)."""
+    kinds = [
+        (table, [(name, sorted(k.__name__ for k in field.kinds),
+                  getattr(field.item, "__name__", None), field.date, field.stage,
+                  field.plain, field.choices) for name, field in _plan(cls).items()])
+        for table, cls in record_kinds().items()
+    ]
+    return repr((YEARS, MAX_NUMBER, STAGES, sorted(DATE_FIELDS), kinds))
+
+
 # -- the checks, built once per record kind from its dataclass ---------------------------
 
 Check = Callable[[object], list[str]]

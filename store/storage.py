@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 from tinydb.storages import Storage
 
+from store import checked
 from store.changes import Change, diff
 from store.errors import StoreError
 from store.files import (
@@ -69,6 +70,13 @@ def encode(data: dict) -> Iterator[bytes]:
             )
         yield b"\n }"
     yield b"\n}\n"
+
+
+def _fed(contents, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """`pieces`, each fed to the digest `contents` on its way to the file."""
+    for piece in pieces:
+        contents.update(piece)
+        yield piece
 
 
 def decode(raw: bytes) -> object:
@@ -163,6 +171,7 @@ class AtomicJSONStorage(Storage):
         self._pending: dict | None = None
         self._backed_up_on: date | None = None
         self._loaded_once = False
+        self.contents: str | None = None  # the digest of the file as last read or written
         # Told what differs when a read finds the file changed by another process
         # (None: it could not be compared, take it all as changed).
         self.on_reload: Callable[[list[Change] | None], None] | None = None
@@ -216,6 +225,7 @@ class AtomicJSONStorage(Storage):
         ):
             raise bad_file(path, "is JSON but not a coffeechat database (wrong shape)")
         old, self._data, self._fingerprint = self._data, data, _fingerprint(st)
+        self.contents = checked.digest(raw).hexdigest()
         if self._loaded_once and self.on_reload is not None:
             self.on_reload(diff(old, data) if old is not None else None)
         self._loaded_once = True
@@ -254,12 +264,15 @@ class AtomicJSONStorage(Storage):
 
     def forget(self) -> None:
         self._data, self._fingerprint, self._pending = None, None, None
+        self.contents = None
 
     def _write_file(self, data: dict) -> None:
         self._backup_once_a_day()
+        contents = checked.digest()
         with gc_paused():
-            write_private(self.path, encode(data))
+            write_private(self.path, _fed(contents, encode(data)))
         self._fingerprint = _fingerprint(os.stat(self.path))
+        self.contents = contents.hexdigest()
 
     def _backup_once_a_day(self) -> None:
         """Copy the file as it was before the first write of each day; keep a week of

@@ -27,8 +27,9 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def quiet_environment(monkeypatch):
+def quiet_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("TEXTUAL_ANIMATION", "none")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("COFFEECHAT_DB", raising=False)

@@ -1,0 +1,61 @@
+"""Database files known to fit: the digest of the last contents of each database that
+coffeechat wrote, or read and found to fit every record kind, kept in the user's cache
+folder. Opening a file whose bytes have that digest skips the record check (at 20,000
+contacts it costs as much as decoding the file). The same bytes checked by the same rules
+give the same answer, so the answer is kept, never guessed: a file changed by hand or by
+another tool has another digest and is checked whole, and so is every file once the
+rules change. Losing the cache costs one check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import cache
+from pathlib import Path
+
+from store.errors import StoreError
+from store.files import FILE_MODE, private_folder
+from store.paths import cache_dir
+
+
+def digest(contents: bytes = b"") -> hashlib._Hash:
+    """A digest of file contents (fed more as they are written)."""
+    return hashlib.sha256(contents)
+
+
+@cache
+def rules() -> str:
+    """A digest of every rule the record check applies (see store.schema): a change to
+    any rule makes every kept answer unknown."""
+    from store.schema import rules_text
+
+    return hashlib.sha256(rules_text().encode()).hexdigest()
+
+
+def _entry(path: Path) -> Path:
+    return cache_dir() / "checked" / hashlib.sha256(os.fsencode(path)).hexdigest()
+
+
+def known_to_fit(path: Path, contents: str) -> bool:
+    """True when the file at `path` with contents of digest `contents` was found to fit
+    every record kind by the rules of this coffeechat."""
+    try:
+        return _entry(path).read_text() == f"{rules()}\n{contents}\n"
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def fits(path: Path, contents: str) -> None:
+    """Keep that the file at `path` with contents of digest `contents` fits every kind.
+    A cache: a folder that cannot be written only costs the next open a check."""
+    entry = _entry(path)
+    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    try:
+        private_folder(entry.parent)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
+        with os.fdopen(fd, "w") as f:
+            f.write(f"{rules()}\n{contents}\n")
+        os.replace(temp, entry)  # whole or not at all (no fsync: losing it costs a check)
+    except (OSError, StoreError):
+        pass
