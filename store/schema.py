@@ -131,14 +131,12 @@ def invalid_records(data: dict) -> Iterator[Invalid]:
 
 def rules_text() -> str:
     """Every rule of the check, written out the same way in every process (the kept
-    answers of store.checked are for these rules only)."""
-    kinds = [
-        (table, [(name, sorted(k.__name__ for k in field.kinds),
-                  getattr(field.item, "__name__", None), field.date, field.stage,
-                  field.plain, field.choices) for name, field in _plan(cls).items()])
-        for table, cls in record_kinds().items()
-    ]
-    return repr((YEARS, MAX_NUMBER, STAGES, sorted(DATE_FIELDS), kinds))
+    answers of store.checked are for these rules only): each kind's fields as declared
+    (the check is built from them) and the rules' constants."""
+    kinds = [(table, [(f.name, str(f.type)) for f in fields(cls)])
+             for table, cls in record_kinds().items()]
+    choices = sorted((key, list(map(str, values))) for key, values in CHOICES.items())
+    return repr((YEARS, MAX_NUMBER, STAGES, sorted(DATE_FIELDS), choices, kinds))
 
 
 # -- the checks, built once per record kind from its dataclass ---------------------------
