@@ -303,11 +303,14 @@ class Store:
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
         """The records whose fields equal these values, in id order (only those are built)."""
+        # The first field is compared inline, the rest only for the documents it matches:
+        # a generator per document made finding one contact's records 6x slower.
+        (name, value), *rest = equal.items()
         with self._thread_lock:
             matches = [
                 (int(key), doc)
                 for key, doc in self._raw(cls.TABLE).items()
-                if all(doc.get(name) == value for name, value in equal.items())
+                if doc.get(name) == value and all(doc.get(n) == v for n, v in rest)
             ]
             return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
 
