@@ -416,7 +416,9 @@ class BoardScreen(Screen):
         # the pass does not read and build every contact a second time.
         self._overdue_pass(list(self.model.contacts.values()))
 
-    @work(thread=True, exclusive=True, group="overdue")
+    # A description of its own: Textual's default is the repr of every argument, here of
+    # every contact (15 ms on the UI thread at 2,000, 256 ms at 20,000).
+    @work(thread=True, exclusive=True, group="overdue", description="overdue pass")
     def _overdue_pass(self, contacts: list[Contact]) -> None:
         now = self.app.clock()
         items = due_items(self.app.store, now, contacts=contacts)
