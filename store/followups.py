@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import partial
 from datetime import date, datetime, timedelta
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from store import settings as config
 from store.dates import DateError, cadence
@@ -218,10 +218,11 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 def due_items(store: Store, now: datetime, only: int | None = None,
-              contacts: Iterable[Contact] | None = None) -> list[DueItem]:
+              contacts: Collection[Contact] | None = None) -> list[DueItem]:
     """Every open item of every contact that is not archived, soonest due first; with
     `only`, the items of that one contact (its records alone are read). `contacts`, the
-    ones a caller already holds (the board), saves reading them again.
+    ones a caller already holds (the board), saves reading them again: with `only`, that
+    contact is taken as the caller has it, and a 3B item's targets are found among them.
 
     One pass over each table; done items are left out, snoozed ones are due when the
     snooze ends."""
@@ -230,12 +231,17 @@ def due_items(store: Store, now: datetime, only: int | None = None,
         if contacts is None:
             contacts = store.contacts()
         contacts = {c.id: c for c in contacts if not c.archived}
+        pool = contacts.values()
         records = store.records
     else:
-        try:
-            contact = store.contact(only)
-        except RefError:
-            contact = None
+        pool = contacts
+        if contacts is not None:
+            contact = next((c for c in contacts if c.id == only), None)
+        else:
+            try:
+                contact = store.contact(only)
+            except RefError:
+                contact = None
         contacts = {only: contact} if contact and not contact.archived else {}
         records = partial(store.find, contact_id=only)
 
@@ -287,7 +293,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
 
     from store.method import three_b_seven_items  # the method's rules build on this module
 
-    method = three_b_seven_items(store, contacts, first_sent, replied, everyone=only is None)
+    method = three_b_seven_items(store, contacts, first_sent, replied, pool)
     seven_b = {item.contact.id for item in method if item.source == "7b"}
     for contact in contacts.values():
         marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,

@@ -81,12 +81,12 @@ def holidays(settings: Mapping) -> frozenset[date]:
 
 def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                        first_sent: Mapping[int, datetime], replied: Iterable[int],
-                       everyone: bool = False) -> list[DueItem]:
+                       pool: Iterable[Contact] | None = None) -> list[DueItem]:
     """The 3B and 7B items of the contacted contacts at an employer (a company) whose
     first message (`first_sent`, from the agenda's one pass over the interactions) has no
     reply yet. The 3B item names the targets at the same employer to pick from (or says
-    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`. `everyone`: `contacts` holds every
-    contact not archived, so the targets are found among them without another read."""
+    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`. The targets are found in `pool`,
+    every contact the caller holds, without another read (None: read from the file)."""
     replied = set(replied)
     waiting = [(contacts[cid], at) for cid, at in first_sent.items()
                if contacts.get(cid) is not None and contacts[cid].stage == "contacted"
@@ -95,7 +95,8 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
         return []
     off = holidays(store.settings())
     targets: dict[str, list[str]] = {}
-    pool = contacts.values() if everyone else store.find(Contact, stage="target")
+    if pool is None:
+        pool = store.find(Contact, stage="target")
     for contact in pool:
         if contact is not None and contact.stage == "target" and contact.company \
                 and not contact.archived:

@@ -133,3 +133,17 @@ def test_the_7b_is_the_first_follow_up_no_nudge_beside_it(db_path):
     clock.advance(days=8)
     whats = [i.what for i in due_items(store, clock()) if i.contact.id == priya.id]
     assert "nudge 2 of 2" in whats and not any(w.startswith("7B") for w in whats)
+
+
+def test_one_contacts_items_from_the_contacts_a_caller_holds_are_its_items_in_the_file(db_path):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    priya = store.add_contact(Contact(name="Priya Rao", company="Globex"))
+    store.add_contact(Contact(name="Bob Lee", company="globex "))
+    store.add_contact(Contact(name="Old Target", company="Globex", archived=True))
+    move_contact(store, priya.id, "contacted")
+    held = store.contacts(include_archived=True)  # as the board holds them
+    mine = due_items(store, clock(), priya.id, held)
+    assert mine == due_items(store, clock(), priya.id)
+    assert [i.what for i in mine if i.source == "3b"] == [
+        "3B: try a second contact at Globex: Bob Lee"]
