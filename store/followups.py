@@ -28,6 +28,7 @@ from dataclasses import dataclass, fields
 from functools import partial
 from datetime import date, datetime, timedelta
 from collections.abc import Collection, Iterable
+from itertools import chain
 
 from store import settings as config
 from store.dates import DateError, cadence
@@ -131,9 +132,17 @@ def move_contact(
         before = store.contact(contact_id).stage
         contact = store.move(contact_id, stage, _iso(at) if at is not None else None,
                              from_stage=from_stage)
-        if stage == "contacted" and before != stage:
-            log_interaction(store, contact_id, MESSAGE_SENT, at=contact.stage_since)
+        for interaction in logged_by_move(contact_id, before, stage, contact.stage_since):
+            store.insert(interaction)
     return contact
+
+
+def logged_by_move(contact_id: int, before: str, stage: str, at: str) -> list[Interaction]:
+    """What a move from stage `before` to `stage` at `at` logs: into contacted, the
+    message sent. (The board counts it before the move is written, to show what is due.)"""
+    if stage == "contacted" and before != stage:
+        return [Interaction(contact_id=contact_id, kind=MESSAGE_SENT, at=at)]
+    return []
 
 
 def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
@@ -218,11 +227,13 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 def due_items(store: Store, now: datetime, only: int | None = None,
-              contacts: Collection[Contact] | None = None) -> list[DueItem]:
+              contacts: Collection[Contact] | None = None,
+              logged: Iterable[Interaction] = ()) -> list[DueItem]:
     """Every open item of every contact that is not archived, soonest due first; with
     `only`, the items of that one contact (its records alone are read). `contacts`, the
     ones a caller already holds (the board), saves reading them again: with `only`, that
     contact is taken as the caller has it, and a 3B item's targets are found among them.
+    `logged`: interactions a write on its way will add, counted as if in the file.
 
     One pass over each table; done items are left out, snoozed ones are due when the
     snooze ends."""
@@ -250,7 +261,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
     thanked: dict[int, datetime] = {}
     replied: dict[int, datetime] = {}
     first_sent: dict[int, datetime] = {}
-    for interaction in records(Interaction):
+    for interaction in chain(records(Interaction), logged):
         cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
             continue

@@ -175,11 +175,12 @@ def reply_class(sent: datetime | None, reply: datetime | None, now: datetime,
 
 
 def reply_classes(store, now: datetime, only: int | None = None,
-                  contacts: Iterable[Contact] | None = None) -> dict[int, str]:
+                  contacts: Iterable[Contact] | None = None,
+                  logged: Iterable[Interaction] = ()) -> dict[int, str]:
     """{contact id: its reply class} for the contacts that have one (read from the
     message and reply records, and the stage histories for a meeting that stands for a
     reply: `contacts`, when the caller has them already); with `only`, that contact's
-    alone (a card, a screen)."""
+    alone (a card, a screen). `logged`: interactions a write on its way will add."""
     if only is None:
         records = [*store.find(Interaction, kind=MESSAGE_SENT),
                    *store.find(Interaction, kind=REPLY_KIND)]
@@ -190,7 +191,7 @@ def reply_classes(store, now: datetime, only: int | None = None,
         contacts = [c for c in (contacts or [store.contact(only)]) if c.id == only]
     off = holidays(store.settings())
     classes = {}
-    for cid, (sent, reply) in first_messages(records, met_at(contacts)).items():
+    for cid, (sent, reply) in first_messages([*records, *logged], met_at(contacts)).items():
         if (kind := reply_class(sent, reply, now, off)) is not None:
             classes[cid] = kind
     return classes

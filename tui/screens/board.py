@@ -9,6 +9,7 @@ when first opened, so the board itself starts sooner.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from textual.widgets import Footer, Input, Static
 from store.board import BoardModel
 from store.changes import CONTACTS
 from store.errors import CoffeeError
-from store.followups import DueItem, due_items, is_overdue, move_contact, next_due
+from store.followups import DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due
 from store.merge import (
     delete_contact,
     find_duplicate,
@@ -32,7 +33,7 @@ from store.merge import (
     plan_merge,
 )
 from store.method import CLASS_MARK, reply_classes
-from store.records import STAGES, Contact, stage_after
+from store.records import STAGES, Contact, Interaction, stage_after
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
 from tui.keys import help_key
@@ -431,18 +432,25 @@ class BoardScreen(Screen):
 
     @work(thread=True, group="overdue", description="overdue of a few")  # (as above)
     def _overdue_of(self, only: set[int], contacts: list[Contact]) -> None:
-        # `contacts`: as the board holds them, the contacts of `only` as shown and the
-        # employers' targets a 3B item names (not read and built again: 10x longer).
+        hand_back(self, self.show_overdue, *self.overdue_news(only, contacts))
+
+    def overdue_news(self, only: set[int], contacts: Collection[Contact],
+                     logged: Collection[Interaction] = ()
+                     ) -> tuple[set[int], dict[int, DueItem | None], dict[int, str | None]]:
+        """show_overdue's news of these contacts from their records: who is overdue, each
+        one's soonest item and reply class. `contacts`: as the board holds them, the
+        contacts of `only` as shown and the employers' targets a 3B item names (not read
+        and built again: 10x longer); `logged`: what a write on its way will add."""
         store, now = self.app.store, self.app.clock()
         overdue = set(self.model.overdue) - only
         soonest: dict[int, DueItem | None] = dict.fromkeys(only)
         classes: dict[int, str | None] = dict.fromkeys(only)
         for contact_id in only:
-            items = due_items(store, now, contact_id, contacts)
+            items = due_items(store, now, contact_id, contacts, logged)
             overdue |= {item.contact.id for item in items if is_overdue(item, now)}
             soonest.update(next_due(items))
-            classes.update(reply_classes(store, now, contact_id, contacts))
-        hand_back(self, self.show_overdue, overdue, soonest, classes)
+            classes.update(reply_classes(store, now, contact_id, contacts, logged))
+        return overdue, soonest, classes
 
     def show_overdue(self, overdue: set[int],
                      soonest: dict[int, DueItem | None] | None = None,
@@ -496,6 +504,19 @@ class BoardScreen(Screen):
         )
         self.put(moved)
         self.activate(stage)
+        # What the move changes of the card's `!` and reply class and of the detail bar's
+        # next item, worked out now from the contact's own records and what the write
+        # will log: the frame that shows the move is its last, and the overdue pass after
+        # the write finds nothing to repaint. Not while another thread uses the store or
+        # another process has changed the file (a key never waits for the one nor decodes
+        # the other): that pass shows it then.
+        news = None
+        with self.app.store.if_idle() as idle:
+            if idle:
+                logged = logged_by_move(contact.id, contact.stage, stage, at)
+                news = self.overdue_news({contact.id}, self.model.contacts.values(), logged)
+        if news is not None:
+            self.show_overdue(*news)
         # Saved once the screen shows the move: at 20,000 contacts the write's JSON
         # encoding would otherwise compete with this repaint for the interpreter. It
         # names the stage the card was in: moved elsewhere meanwhile, nothing moves.
@@ -504,7 +525,8 @@ class BoardScreen(Screen):
                                 on_error=lambda _: self.reread(contact.id))
 
     def reread(self, contact_id: int) -> None:
-        """Show a contact as the file has it (after a write of it was refused)."""
+        """Show a contact as the file has it (after a write of it was refused), and what
+        is due with it (a move shows that as if written)."""
         try:
             contact = self.app.store.contact(contact_id)
         except CoffeeError:
@@ -513,6 +535,7 @@ class BoardScreen(Screen):
             return
         self.put(contact)
         self.select(contact_id)
+        self.refresh_overdue({contact_id})
 
     def action_quick_add(self) -> None:
         from tui.modals.quick_add import QuickAddScreen
