@@ -452,6 +452,11 @@ class BoardScreen(Screen):
             classes.update(reply_classes(store, now, contact_id, contacts, logged))
         return overdue, soonest, classes
 
+    def overdue_pass_running(self) -> bool:
+        """A pass's news is still to come (of the contacts as they were when it began)."""
+        return any(worker.node is self and worker.group == "overdue" and not worker.is_finished
+                   for worker in self.app.workers)
+
     def show_overdue(self, overdue: set[int],
                      soonest: dict[int, DueItem | None] | None = None,
                      classes: dict[int, str | None] | None = None) -> None:
@@ -507,12 +512,13 @@ class BoardScreen(Screen):
         # What the move changes of the card's `!` and reply class and of the detail bar's
         # next item, worked out now from the contact's own records and what the write
         # will log: the frame that shows the move is its last, and the overdue pass after
-        # the write finds nothing to repaint. Not while another thread uses the store or
-        # another process has changed the file (a key never waits for the one nor decodes
-        # the other): that pass shows it then.
+        # the write finds nothing to repaint. That pass shows it instead while another
+        # pass is on its way (its news, of the contacts as they were, would undo this),
+        # another thread uses the store or another process has changed the file (a key
+        # never waits for the one nor decodes the other).
         news = None
         with self.app.store.if_idle() as idle:
-            if idle:
+            if idle and not self.overdue_pass_running():
                 logged = logged_by_move(contact.id, contact.stage, stage, at)
                 news = self.overdue_news({contact.id}, self.model.contacts.values(), logged)
         if news is not None:
