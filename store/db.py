@@ -317,7 +317,8 @@ class Store:
             return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
-        """The records whose fields equal these values, in id order (only those are built)."""
+        """The records whose fields (one or more) equal these values, in id order (only
+        those are built)."""
         # The first field is compared inline, the rest only for the documents it matches:
         # a generator per document made finding one contact's records 6x slower.
         (name, value), *rest = equal.items()

@@ -139,7 +139,7 @@ def move_contact(
 
 def logged_by_move(contact_id: int, before: str, stage: str, at: str) -> list[Interaction]:
     """What a move from stage `before` to `stage` at `at` logs: into contacted, the
-    message sent. (The board counts it before the move is written, to show what is due.)"""
+    message sent. (A screen that shows the move before it is written counts it too.)"""
     if stage == "contacted" and before != stage:
         return [Interaction(contact_id=contact_id, kind=MESSAGE_SENT, at=at)]
     return []
