@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from functools import partial
 from datetime import date, datetime, timedelta
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
+from itertools import chain
 
 from store import settings as config
 from store.dates import DateError, cadence
@@ -131,9 +132,17 @@ def move_contact(
         before = store.contact(contact_id).stage
         contact = store.move(contact_id, stage, _iso(at) if at is not None else None,
                              from_stage=from_stage)
-        if stage == "contacted" and before != stage:
-            log_interaction(store, contact_id, MESSAGE_SENT, at=contact.stage_since)
+        for interaction in logged_by_move(contact_id, before, stage, contact.stage_since):
+            store.insert(interaction)
     return contact
+
+
+def logged_by_move(contact_id: int, before: str, stage: str, at: str) -> list[Interaction]:
+    """What a move from stage `before` to `stage` at `at` logs: into contacted, the
+    message sent. (A screen that shows the move before it is written counts it too.)"""
+    if stage == "contacted" and before != stage:
+        return [Interaction(contact_id=contact_id, kind=MESSAGE_SENT, at=at)]
+    return []
 
 
 def step_contact(store: Store, contact_id: int, delta: int) -> Contact:
@@ -218,10 +227,13 @@ def _later(a: datetime | None, b: datetime | None) -> datetime | None:
 
 
 def due_items(store: Store, now: datetime, only: int | None = None,
-              contacts: Iterable[Contact] | None = None) -> list[DueItem]:
+              contacts: Collection[Contact] | None = None,
+              logged: Iterable[Interaction] = ()) -> list[DueItem]:
     """Every open item of every contact that is not archived, soonest due first; with
     `only`, the items of that one contact (its records alone are read). `contacts`, the
-    ones a caller already holds (the board), saves reading them again.
+    ones a caller already holds (the board), saves reading them again: with `only`, that
+    contact is taken as the caller has it, and a 3B item's targets are found among them.
+    `logged`: interactions a write on its way will add, counted as if in the file.
 
     One pass over each table; done items are left out, snoozed ones are due when the
     snooze ends."""
@@ -230,12 +242,17 @@ def due_items(store: Store, now: datetime, only: int | None = None,
         if contacts is None:
             contacts = store.contacts()
         contacts = {c.id: c for c in contacts if not c.archived}
+        pool = contacts.values()
         records = store.records
     else:
-        try:
-            contact = store.contact(only)
-        except RefError:
-            contact = None
+        pool = contacts
+        if contacts is not None:
+            contact = next((c for c in contacts if c.id == only), None)
+        else:
+            try:
+                contact = store.contact(only)
+            except RefError:
+                contact = None
         contacts = {only: contact} if contact and not contact.archived else {}
         records = partial(store.find, contact_id=only)
 
@@ -244,7 +261,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
     thanked: dict[int, datetime] = {}
     replied: dict[int, datetime] = {}
     first_sent: dict[int, datetime] = {}
-    for interaction in records(Interaction):
+    for interaction in chain(records(Interaction), logged):
         cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
             continue
@@ -287,7 +304,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
 
     from store.method import three_b_seven_items  # the method's rules build on this module
 
-    method = three_b_seven_items(store, contacts, first_sent, replied, everyone=only is None)
+    method = three_b_seven_items(store, contacts, first_sent, replied, pool)
     seven_b = {item.contact.id for item in method if item.source == "7b"}
     for contact in contacts.values():
         marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,

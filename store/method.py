@@ -81,12 +81,12 @@ def holidays(settings: Mapping) -> frozenset[date]:
 
 def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                        first_sent: Mapping[int, datetime], replied: Iterable[int],
-                       everyone: bool = False) -> list[DueItem]:
+                       pool: Iterable[Contact] | None = None) -> list[DueItem]:
     """The 3B and 7B items of the contacted contacts at an employer (a company) whose
     first message (`first_sent`, from the agenda's one pass over the interactions) has no
     reply yet. The 3B item names the targets at the same employer to pick from (or says
-    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`. `everyone`: `contacts` holds every
-    contact not archived, so the targets are found among them without another read."""
+    to find one); keys `3b:ID:SENT` and `7b:ID:SENT`. The targets are found in `pool`,
+    every contact the caller holds, without another read (None: read from the file)."""
     replied = set(replied)
     waiting = [(contacts[cid], at) for cid, at in first_sent.items()
                if contacts.get(cid) is not None and contacts[cid].stage == "contacted"
@@ -95,7 +95,8 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
         return []
     off = holidays(store.settings())
     targets: dict[str, list[str]] = {}
-    pool = contacts.values() if everyone else store.find(Contact, stage="target")
+    if pool is None:
+        pool = store.find(Contact, stage="target")
     for contact in pool:
         if contact is not None and contact.stage == "target" and contact.company \
                 and not contact.archived:
@@ -174,11 +175,12 @@ def reply_class(sent: datetime | None, reply: datetime | None, now: datetime,
 
 
 def reply_classes(store, now: datetime, only: int | None = None,
-                  contacts: Iterable[Contact] | None = None) -> dict[int, str]:
+                  contacts: Iterable[Contact] | None = None,
+                  logged: Iterable[Interaction] = ()) -> dict[int, str]:
     """{contact id: its reply class} for the contacts that have one (read from the
     message and reply records, and the stage histories for a meeting that stands for a
     reply: `contacts`, when the caller has them already); with `only`, that contact's
-    alone (a card, a screen)."""
+    alone (a card, a screen). `logged`: interactions a write on its way will add."""
     if only is None:
         records = [*store.find(Interaction, kind=MESSAGE_SENT),
                    *store.find(Interaction, kind=REPLY_KIND)]
@@ -189,7 +191,7 @@ def reply_classes(store, now: datetime, only: int | None = None,
         contacts = [c for c in (contacts or [store.contact(only)]) if c.id == only]
     off = holidays(store.settings())
     classes = {}
-    for cid, (sent, reply) in first_messages(records, met_at(contacts)).items():
+    for cid, (sent, reply) in first_messages([*records, *logged], met_at(contacts)).items():
         if (kind := reply_class(sent, reply, now, off)) is not None:
             classes[cid] = kind
     return classes

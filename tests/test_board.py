@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from store.db import Store
+from store.followups import log_interaction
 from store.quickadd import parse_quick_add
+from store.records import REPLY_KIND
 from tests.screen import screen_text, wait_for_screen, wait_for_text
 from tui.app import make_app
 from tui.modals.help import HelpScreen
@@ -281,3 +283,53 @@ async def test_move_and_undo_in_one_burst_leave_the_file_as_before(store, db_pat
         await settle(app, pilot)
     data = json.loads(db_path.read_text())
     assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]
+
+
+def line_with(app, text: str) -> str:
+    return next(line for line in screen_text(app).splitlines() if text in line).strip()
+
+
+async def started(app, pilot):
+    """The board's start done (its overdue pass, its first write): the store is free."""
+    await wait_for_text(pilot, "Next stage")  # the footer, mounted once the pass is on its way
+    app.flush_writes()
+    await app.workers.wait_for_complete()
+
+
+async def test_a_move_shows_its_due_item_at_once_and_a_write_meanwhile_after(store, db_path,
+                                                                            clock):
+    _, ana = seed(store, ("Bob Lee @ Globex", "target"), ("Ana Lee, Analyst @ Globex", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(app, pilot)
+        other = Store(db_path, clock=clock)  # another process writing: the move waits for it
+        with other.transaction():
+            await pilot.press(">")
+            await wait_for_text(pilot, "contacted 1")
+            # Not written yet, yet shown whole: the 3B its message sent starts.
+            assert line_with(app, "Ana Lee —") == (
+                "Ana Lee — Analyst @ Globex · 0d in contacted · next: 3B: try a second "
+                "contact at Globex: Bob Lee (in 3d)")
+            assert line_with(app, "▌Ana Lee").split()[-1] == "0d"
+            log_interaction(other, ana, REPLY_KIND)  # they replied, logged there meanwhile
+        await wait_for_text(pilot, "booster · next: they replied: schedule the meeting")
+        assert line_with(app, "▌Ana Lee").split()[-2:] == ["b", "0d"]
+    doc = on_disk(db_path)[str(ana)]
+    assert doc["stage"] == "contacted"
+    kinds = [i["kind"] for i in json.loads(db_path.read_text())["interactions"].values()]
+    assert kinds == [REPLY_KIND, "message sent"]
+
+
+async def test_a_move_while_the_last_one_waits_for_the_file_shows_at_once(store, db_path):
+    (ana,) = seed(store, ("Ana Lee, Analyst @ Globex", "target"))
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Ana Lee")
+        with Store(db_path).transaction():  # another process writing: the moves wait
+            await pilot.press(">")
+            await wait_for_text(pilot, "contacted 1")
+            await pilot.press(">")  # the first move's write holds the app's store
+            await wait_for_text(pilot, "met 1")
+        await wait_for_text(pilot, "next: send a thank-you note (tomorrow)")
+    assert [h["stage"] for h in on_disk(db_path)[str(ana)]["stage_history"]] == [
+        "target", "contacted", "met"]

@@ -4,14 +4,17 @@ agenda, appearing and going away on a reply."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from store import settings as config
 from store.db import Store
-from store.followups import MESSAGE_SENT, due_items, log_interaction, mark_done, move_contact
-from store.method import add_business_days, business_day_due, count_start
+from store.followups import (
+    MESSAGE_SENT, due_items, log_interaction, logged_by_move, mark_done, move_contact,
+)
+from store.method import add_business_days, business_day_due, count_start, reply_classes
 from store.records import Contact
 from store.stats import REPLY_KIND
 from tests.conftest import Clock
@@ -133,3 +136,45 @@ def test_the_7b_is_the_first_follow_up_no_nudge_beside_it(db_path):
     clock.advance(days=8)
     whats = [i.what for i in due_items(store, clock()) if i.contact.id == priya.id]
     assert "nudge 2 of 2" in whats and not any(w.startswith("7B") for w in whats)
+
+
+def test_one_contacts_items_from_the_contacts_a_caller_holds_are_its_items_in_the_file(db_path):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    priya = store.add_contact(Contact(name="Priya Rao", company="Globex"))
+    store.add_contact(Contact(name="Bob Lee", company="globex "))
+    store.add_contact(Contact(name="Old Target", company="Globex", archived=True))
+    move_contact(store, priya.id, "contacted")
+    held = store.contacts(include_archived=True)  # as the board holds them
+    mine = due_items(store, clock(), priya.id, held)
+    assert mine == due_items(store, clock(), priya.id)
+    assert [i.what for i in mine if i.source == "3b"] == [
+        "3B: try a second contact at Globex: Bob Lee"]
+
+
+@pytest.mark.parametrize("before, stage", [("target", "contacted"), ("contacted", "met")])
+def test_a_move_counted_before_it_is_written_has_the_items_and_class_it_will_have(
+        db_path, before, stage):
+    clock = Clock(at("2026-12-04 15:00"))
+    store = Store(db_path, clock=clock)
+    priya = store.add_contact(Contact(name="Priya Rao", company="Globex"))
+    store.add_contact(Contact(name="Bob Lee", company="Globex"))
+    if before == "contacted":
+        move_contact(store, priya.id, "contacted")
+        clock.advance(days=3)  # met on Monday: a booster, the meeting standing for a reply
+    priya = store.contact(priya.id)
+    now, when = clock(), store.now()
+    moved = replace(priya, stage=stage,
+                    stage_history=[*priya.stage_history, {"stage": stage, "at": when}])
+    held = [moved if c.id == priya.id else c for c in store.contacts()]  # as a board shows it
+    logged = logged_by_move(priya.id, before, stage, when)
+
+    def shown(items):
+        return [(i.key, i.what, i.due) for i in items]
+
+    counted = (shown(due_items(store, now, priya.id, held, logged)),
+               reply_classes(store, now, priya.id, held, logged))
+    move_contact(store, priya.id, stage, when, before)
+    assert counted == (shown(due_items(store, now, priya.id)),
+                       reply_classes(store, now, priya.id))
+    assert counted[0] and counted[1] == ({} if stage == "contacted" else {priya.id: "booster"})

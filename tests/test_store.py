@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import stat
+import threading
 
 import pytest
 from hypothesis import given
@@ -292,6 +293,31 @@ def test_sees_writes_of_another_store_on_the_same_file(store, db_path):
     add(store, "Bob Lee")  # must not overwrite Jane, nor reuse her id
     assert sorted((c.id, c.name) for c in Store(db_path).contacts()) == [
         (1, "Jane Doe"), (2, "Bob Lee")]
+
+
+def test_if_idle_never_waits_for_another_thread_nor_reads_the_file_again(store):
+    writing, done = threading.Event(), threading.Event()
+
+    def write():
+        with store.transaction():  # e.g. waiting for another process's lock
+            writing.set()
+            done.wait(10)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    writing.wait(10)
+    with store.if_idle() as idle:
+        assert not idle
+    done.set()
+    writer.join()
+    with store.if_idle() as idle:
+        assert idle
+    Store(store.path).add_contact(Contact(name="Ana Lee"))  # another process: read it first
+    with store.if_idle() as idle:
+        assert not idle
+    assert [c.name for c in store.contacts()] == ["Ana Lee"]
+    with store.if_idle() as idle:
+        assert idle
 
 
 def test_hostile_text_round_trips(store, db_path):
