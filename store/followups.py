@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import partial
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterable
 
 from store import settings as config
@@ -46,6 +46,7 @@ THEIRS_KIND = "theirs"  # a promise they made (`they:`), to check in on
 
 SECTIONS = ("overdue", "today", "next", "anytime")
 DEFAULT_DAYS = 7
+EPOCH, ZERO = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(0)
 
 
 
@@ -303,7 +304,9 @@ def due_items(store: Store, now: datetime, only: int | None = None,
         elif not mark.done_at:
             due = _later(item.due, parse_iso(mark.snoozed_until, aware=True))
             items.append(DueItem(item.contact, item.what, due, item.since, item.key))
-    items.sort(key=lambda item: (item.due is None, item.due or now,
+    # Each due as its time since one instant: datetimes of different zones (the file's
+    # offsets, the local one) would work out both offsets at every comparison.
+    items.sort(key=lambda item: (item.due is None, item.due - EPOCH if item.due else ZERO,
                                  item.contact.name.casefold(), item.key))
     return items
 
