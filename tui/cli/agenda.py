@@ -13,6 +13,7 @@ from functools import cache, partial
 
 from store.dates import describe
 from store.followups import DEFAULT_DAYS, DueItem, agenda, due_items, section_title
+from store.storage import gc_paused
 from store.text import printable
 from tui.cli.kit import add_command, open_store, print_json
 
@@ -44,13 +45,16 @@ def use_colour() -> bool:
 def cmd_agenda(args: argparse.Namespace) -> int:
     store = open_store(args)
     now = store.clock()
-    sections = agenda(due_items(store, now), now, args.days)
-    if args.json:
-        print_json([
-            item_json(section, item) for section, items in sections.items() for item in items
-        ])
-    else:
-        print("\n".join(agenda_lines(sections, now, args.days, colour=use_colour())))
+    # Tens of thousands of records, items and lines, none in a cycle: the collector would
+    # walk them again and again for nothing.
+    with gc_paused():
+        sections = agenda(due_items(store, now), now, args.days)
+        if args.json:
+            print_json([
+                item_json(section, item) for section, items in sections.items() for item in items
+            ])
+        else:
+            print("\n".join(agenda_lines(sections, now, args.days, colour=use_colour())))
     return 0
 
 
