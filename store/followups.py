@@ -25,7 +25,7 @@ marking a nudge, thank-you or reconnect done also logs it as sent.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import partial
+from functools import cache, partial
 from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterable
 
@@ -393,9 +393,10 @@ def agenda(items: list[DueItem], now: datetime, days: int = DEFAULT_DAYS) -> dic
     (no date)."""
     today = local_day(now)
     last = today + timedelta(days=days)
+    day_of = cache(local_day)  # items share their dues (the 3B and 7B of a day): each read once
     sections: dict[str, list[DueItem]] = {name: [] for name in SECTIONS}
     for item in items:
-        day = local_day(item.due) if item.due is not None else None
+        day = day_of(item.due) if item.due is not None else None
         if day is None:
             sections["anytime"].append(item)
         elif day < today:

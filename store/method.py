@@ -116,9 +116,10 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
         if start not in dues:
             dues[start] = (business_day_due(at, THREE_B, off), business_day_due(at, SEVEN_B, off))
         three_b, seven_b = dues[start]
-        items.append(DueItem(contact, ask, three_b, at, f"3b:{contact.id}:{at.isoformat()}"))
+        sent = at.isoformat()
+        items.append(DueItem(contact, ask, three_b, at, f"3b:{contact.id}:{sent}"))
         items.append(DueItem(contact, f"7B: follow up once with {contact.name}", seven_b, at,
-                             f"7b:{contact.id}:{at.isoformat()}"))
+                             f"7b:{contact.id}:{sent}"))
     return items
 
 
