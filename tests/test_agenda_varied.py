@@ -36,6 +36,7 @@ COMPANIES = ["Acme", "acme ", "Globex", "Initech", ""]
 KINDS = [MESSAGE_SENT, MESSAGE_SENT, NUDGE_SENT, NUDGE_SENT, THANKS_SENT, REPLY_KIND, "call",
          "meeting"]
 CADENCES = ["", "", "", "6w", "3m", "2d", "every 2 weeks", "often"]  # "often" is unreadable
+HOLIDAYS = ["2027-03-26", "2027-04-05"]
 
 
 def moment(rng: random.Random, days: int = 60) -> str:
@@ -87,7 +88,7 @@ def varied_store(db_path, seed: int, count: int) -> Store:
     done and snoozed through the agenda."""
     rng = random.Random(seed)
     store = Store(db_path, clock=Clock(NOW))
-    store.set_setting("holidays", ["2027-03-26", "2027-04-05"])
+    store.set_setting("holidays", HOLIDAYS)
     store.insert_many(varied_records(rng, count))
     for item in rng.sample(due_items(store, NOW), 40):
         if rng.random() < 0.5:
@@ -126,7 +127,7 @@ def test_everyones_agenda_is_each_contacts_own_in_due_order(db_path, paris, seed
 
 def test_3b7_dues_count_from_each_message(db_path, paris):
     store = varied_store(db_path, 8, 200)
-    off = frozenset(datetime.fromisoformat(d).date() for d in ("2027-03-26", "2027-04-05"))
+    off = frozenset(datetime.fromisoformat(day).date() for day in HOLIDAYS)
     snoozed = {mark.key for mark in store.records(AgendaMark)}
     method = [item for item in due_items(store, NOW)
               if item.source in ("3b", "7b") and item.key not in snoozed]
@@ -142,8 +143,6 @@ def test_the_command_prints_what_the_agenda_holds(db_path, paris, monkeypatch, c
     assert main(["agenda", "--days", "30", "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     sections = agenda(plainly(store, NOW), NOW, 30)
+    assert len(lines) > 100
     assert lines == cli_agenda.agenda_lines(sections, NOW, 30, colour=False)
-    shown = [item for items in sections.values() for item in items]
-    assert sum(not line.startswith("  ") for line in lines) == sum(map(bool, sections.values()))
-    assert len(lines) - sum(map(bool, sections.values())) == len(shown)
     assert any("\\u202e" in line for line in lines) and "\x1b" not in "".join(lines)
