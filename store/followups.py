@@ -25,8 +25,8 @@ marking a nudge, thank-you or reconnect done also logs it as sent.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from functools import partial
-from datetime import date, datetime, timedelta
+from functools import cache, partial
+from datetime import date, datetime, timedelta, timezone
 from collections.abc import Collection, Iterable
 from itertools import chain
 
@@ -47,6 +47,7 @@ THEIRS_KIND = "theirs"  # a promise they made (`they:`), to check in on
 
 SECTIONS = ("overdue", "today", "next", "anytime")
 DEFAULT_DAYS = 7
+EPOCH, ZERO = datetime(1970, 1, 1, tzinfo=timezone.utc), timedelta(0)
 
 
 
@@ -320,7 +321,9 @@ def due_items(store: Store, now: datetime, only: int | None = None,
         elif not mark.done_at:
             due = _later(item.due, parse_iso(mark.snoozed_until, aware=True))
             items.append(DueItem(item.contact, item.what, due, item.since, item.key))
-    items.sort(key=lambda item: (item.due is None, item.due or now,
+    # Each due as its time since one instant: datetimes of different zones (the file's
+    # offsets, the local one) would work out both offsets at every comparison.
+    items.sort(key=lambda item: (item.due is None, item.due - EPOCH if item.due else ZERO,
                                  item.contact.name.casefold(), item.key))
     return items
 
@@ -407,9 +410,10 @@ def agenda(items: list[DueItem], now: datetime, days: int = DEFAULT_DAYS) -> dic
     (no date)."""
     today = local_day(now)
     last = today + timedelta(days=days)
+    day_of = cache(local_day)  # items share their dues (the 3B and 7B of a day): each read once
     sections: dict[str, list[DueItem]] = {name: [] for name in SECTIONS}
     for item in items:
-        day = local_day(item.due) if item.due is not None else None
+        day = day_of(item.due) if item.due is not None else None
         if day is None:
             sections["anytime"].append(item)
         elif day < today:

@@ -102,19 +102,25 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                 and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
-    picks: dict[str, str] = {}  # the same employer's targets, listed once
+    # Worked out once each and shared: an employer's 3B text lists all its targets
+    # (thousands of names at 20,000 contacts), and the dues depend on the day the count
+    # starts alone, while messages go out on a few hundred days.
+    asks: dict[str, str] = {}
+    dues: dict[tuple[date, bool], tuple[datetime, datetime]] = {}
     for contact, at in waiting:
-        company = fold(contact.company)
-        pick = picks.get(company)
-        if pick is None:
-            others = targets.get(company, [])
-            pick = picks[company] = f": {', '.join(sorted(others))}" if others else ": find one"
-        items.append(DueItem(contact, f"3B: try a second contact at {contact.company}{pick}",
-                             business_day_due(at, THREE_B, off), at,
-                             f"3b:{contact.id}:{at.isoformat()}"))
-        items.append(DueItem(contact, f"7B: follow up once with {contact.name}",
-                             business_day_due(at, SEVEN_B, off), at,
-                             f"7b:{contact.id}:{at.isoformat()}"))
+        ask = asks.get(contact.company)
+        if ask is None:
+            others = targets.get(fold(contact.company), [])
+            pick = f": {', '.join(sorted(others))}" if others else ": find one"
+            ask = asks[contact.company] = f"3B: try a second contact at {contact.company}{pick}"
+        start = (count_start(at, off), at.tzinfo is None)  # (a naive time gets a naive due)
+        if start not in dues:
+            dues[start] = (business_day_due(at, THREE_B, off), business_day_due(at, SEVEN_B, off))
+        three_b, seven_b = dues[start]
+        sent = at.isoformat()
+        items.append(DueItem(contact, ask, three_b, at, f"3b:{contact.id}:{sent}"))
+        items.append(DueItem(contact, f"7B: follow up once with {contact.name}", seven_b, at,
+                             f"7b:{contact.id}:{sent}"))
     return items
 
 

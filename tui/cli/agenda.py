@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime
+from functools import cache, partial
 
 from store.dates import describe
 from store.followups import DEFAULT_DAYS, DueItem, agenda, due_items, section_title
+from store.storage import gc_paused
 from store.text import printable
 from tui.cli.kit import add_command, open_store, print_json
 
@@ -44,13 +45,16 @@ def use_colour() -> bool:
 def cmd_agenda(args: argparse.Namespace) -> int:
     store = open_store(args)
     now = store.clock()
-    sections = agenda(due_items(store, now), now, args.days)
-    if args.json:
-        print_json([
-            item_json(section, item) for section, items in sections.items() for item in items
-        ])
-    else:
-        print("\n".join(agenda_lines(sections, now, args.days, colour=use_colour())))
+    # Tens of thousands of records, items and lines, none in a cycle: the collector would
+    # walk them again and again for nothing.
+    with gc_paused():
+        sections = agenda(due_items(store, now), now, args.days)
+        if args.json:
+            print_json([
+                item_json(section, item) for section, items in sections.items() for item in items
+            ])
+        else:
+            print("\n".join(agenda_lines(sections, now, args.days, colour=use_colour())))
     return 0
 
 
@@ -72,18 +76,13 @@ def agenda_lines(sections: dict[str, list[DueItem]], now, days: int, *, colour: 
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{RESET}" if colour else text
 
-    described: dict[datetime, str] = {}  # items share their dates: each is worked out once
-
-    def when(moment: datetime) -> str:
-        text = described.get(moment)
-        if text is None:
-            text = described[moment] = describe(moment, now=now)
-        return text
+    when = cache(partial(describe, now=now))  # items share their dates: each worked out once
+    escaped = cache(printable)  # and their texts: an employer's 3B items list its targets
 
     shown = [item for items in sections.values() for item in items]
     if not shown:
         return [f"nothing due in the next {days} days" if days else "nothing due today"]
-    width = min(max(len(printable(item.contact.name)) for item in shown), NAME_WIDTH)
+    width = min(max(len(escaped(item.contact.name)) for item in shown), NAME_WIDTH)
     lines = []
     for section, items in sections.items():
         if not items:
@@ -91,10 +90,10 @@ def agenda_lines(sections: dict[str, list[DueItem]], now, days: int, *, colour: 
         lines.append(paint(BOLD, f"{section_title(section, days)} ({len(items)})"))
         for item in items:
             due = f"{when(item.due) if item.due else 'anytime':<16}"
-            name = printable(item.contact.name)
+            name = escaped(item.contact.name)
             name = name if len(name) <= width else name[: width - 1] + "…"
             line = f"  {paint(RED, due) if section == 'overdue' else due}  {name:<{width}}  "
-            line += printable(item.what)
+            line += escaped(item.what)
             if item.since:
                 line += f" · since {when(item.since)}"
             lines.append(line)
