@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import stat
+import sys
 import threading
 
 import pytest
@@ -355,3 +356,13 @@ def test_form_refuses_a_referral_loop_and_explains_fields(store):
     assert "loop" in errors["referred_by"]
     _, errors = apply_form(ann, {**form_values(ann), "referred_by": str(ann.id)}, store.resolve)
     assert "loop" in errors["referred_by"]
+
+
+def test_records_read_from_the_file_share_one_table_of_keys(store):
+    """A record built from its document lays its fields out as __init__ does, so every
+    record of a kind shares one table of keys: 20,000 contacts take 10 MB, not 21."""
+    store.add_contact(Contact(name="Ann Lee", tags=["fintech"]))
+    (read,) = store.contacts()
+    made = Contact(name="Ann Lee")
+    assert list(vars(read)) == list(vars(made))
+    assert sys.getsizeof(vars(read)) == sys.getsizeof(vars(made))
