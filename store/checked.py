@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from store.errors import StoreError
-from store.files import FILE_MODE, private_folder
+from store.files import private_folder, write_private
 from store.paths import cache_dir
 
 
@@ -50,12 +50,8 @@ def fits(path: Path, contents: str) -> None:
     """Keep that the file at `path` with contents of digest `contents` fits every kind.
     A cache: a folder that cannot be written only costs the next open a check."""
     entry = _entry(path)
-    temp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     try:
         private_folder(entry.parent)
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, FILE_MODE)
-        with os.fdopen(fd, "w") as f:
-            f.write(f"{rules()}\n{contents}\n")
-        os.replace(temp, entry)  # whole or not at all (no fsync: losing it costs a check)
+        write_private(entry, [f"{rules()}\n{contents}\n".encode()], durable=False)
     except (OSError, StoreError):
         pass

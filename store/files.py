@@ -45,22 +45,25 @@ def private_folder(folder: Path) -> None:
             raise StoreError(f"{level}: cannot create the folder ({exc.strerror})") from exc
 
 
-def write_private(path: Path, pieces: Iterable[bytes]) -> None:
+def write_private(path: Path, pieces: Iterable[bytes], *, durable: bool = True) -> None:
     """Write `pieces` as the file `path` (0600), whole or not at all; OSError on failure,
-    with nothing left behind."""
+    with nothing left behind. Not `durable` (a cache, whose loss costs nothing): without
+    the fsyncs that make it survive a power cut."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             for piece in pieces:
                 f.write(piece)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, FILE_MODE)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    fsync_folder(path.parent)
+    if durable:
+        fsync_folder(path.parent)
 
 
 def read_chunks(path: Path, size: int = 1 << 20) -> Iterable[bytes]:

@@ -4,7 +4,9 @@ read, or a change of the rules."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import stat
 
 import pytest
 
@@ -77,3 +79,12 @@ def test_new_rules_check_every_file_again(db_path, unchecked, monkeypatch):
     monkeypatch.setattr(checked, "rules", lambda: "other rules")
     Store(db_path)
     assert len(unchecked) == 1
+
+
+def test_the_kept_answer_is_private_and_whole(db_path):
+    written(db_path)
+    folder = checked.cache_dir() / "checked"
+    (kept,) = folder.iterdir()  # (no temporary file left beside it)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert kept.read_text().splitlines()[1] == hashlib.sha256(db_path.read_bytes()).hexdigest()
