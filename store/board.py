@@ -1,5 +1,6 @@
 """The board's data, apart from its screen: contacts by stage in board order, the filter,
-whether archived contacts are shown, and who has something overdue.
+whether archived contacts are shown, and what is due with each contact (who has something
+overdue, each one's next item and reply class) as the latest pass over their records found.
 
 The screen maps keys to these operations and repaints the stages they return; tests
 drive the model directly. Board order is newest in its stage first (the id breaks a tie),
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from store.changes import CONTACTS, Changes
+from store.followups import DueItem
 from store.records import STAGES, Contact
 from store.text import fold
 
@@ -35,10 +38,34 @@ def _order_key(contact: Contact) -> tuple[str, int]:
     return (contact.stage_since, contact.id)
 
 
+def _put(known: dict, key: int, value: object) -> bool:
+    """Put `value` in `known` (None: drop the key); True if that changed it."""
+    if known.get(key) == value:
+        return False
+    if value is None:
+        del known[key]
+    else:
+        known[key] = value
+    return True
+
+
 def _shown(contact: Contact) -> tuple:
     """What the board shows of a contact, finds it by, and orders it by."""
     return (*(getattr(contact, name) for name in SEARCHED_FIELDS), contact.tags, contact.stage,
             contact.stage_since, contact.archived)
+
+
+@dataclass
+class DueNews:
+    """What one pass over some contacts' records found. `soonest` and `classes` have a
+    key for every contact the pass covers (None: no item, no class); `asked` numbers the
+    passes in the order the board asked for them (BoardModel.ask)."""
+
+    asked: int
+    overdue: set[int]
+    soonest: dict[int, DueItem | None]
+    classes: dict[int, str | None]
+    everyone: bool = False  # a pass over every contact the board held
 
 
 class BoardModel:
@@ -48,6 +75,11 @@ class BoardModel:
         self.contacts: dict[int, Contact] = {}
         self.stage_order: dict[str, list[int]] = {stage: [] for stage in STAGES}
         self.overdue: set[int] = set()
+        self.next_due: dict[int, DueItem] = {}  # each contact's soonest item (the detail bar)
+        self.reply_classes: dict[int, str] = {}  # booster, obligate, curmudgeon (the cards)
+        self.passes = 0  # passes over the records asked for so far
+        self._told: dict[int, int] = {}  # the pass whose news a contact shows, if later
+        self._told_everyone = 0  # than the last pass over everyone whose news is shown
         self.filter_text = ""
         self.show_archived = False
         self._haystack: dict[int, str] = {}  # filled as the filter needs it
@@ -90,6 +122,8 @@ class BoardModel:
         self.stage_order[old.stage].remove(contact_id)
         self._haystack.pop(contact_id, None)
         self.overdue.discard(contact_id)
+        self.next_due.pop(contact_id, None)
+        self.reply_classes.pop(contact_id, None)
         return {old.stage}
 
     def apply(self, changes: Changes) -> set[str]:
@@ -104,11 +138,31 @@ class BoardModel:
                 stages |= self.put(Contact.from_doc(change.after, change.id))
         return stages
 
-    def set_overdue(self, overdue: set[int]) -> set[str]:
-        """Who has something overdue now; the stages whose cards change."""
-        changed = (overdue ^ self.overdue) & self.contacts.keys()
-        self.overdue = overdue
-        return {self.contacts[contact_id].stage for contact_id in changed}
+    def ask(self) -> int:
+        """The number of a pass about to read the records (its news will carry it)."""
+        self.passes += 1
+        return self.passes
+
+    def take(self, news: DueNews) -> set[int]:
+        """Take a pass's news of the contacts no later pass has told of (passes run on
+        threads and may end in any order: an earlier one read the file as it was); the
+        contacts whose cards change."""
+        told, everyone = self._told, self._told_everyone
+        fresh = [cid for cid in news.soonest if max(told.get(cid, 0), everyone) < news.asked]
+        if news.everyone and news.asked > everyone:
+            self._told_everyone = news.asked
+            self._told = {cid: asked for cid, asked in told.items() if asked > news.asked}
+        else:
+            told.update(dict.fromkeys(fresh, news.asked))
+        changed = set()
+        for cid in fresh:
+            if (overdue := cid in news.overdue) != (cid in self.overdue):
+                (self.overdue.add if overdue else self.overdue.discard)(cid)
+                changed.add(cid)
+            if _put(self.reply_classes, cid, news.classes[cid]):
+                changed.add(cid)
+            _put(self.next_due, cid, news.soonest[cid])
+        return changed & self.contacts.keys()
 
     # -- what is shown ---------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.worker import WorkerCancelled
 
-from store.board import BoardModel
+from store.board import BoardModel, DueNews
 from store.changes import ConflictError
 from store.db import Store
 from store.errors import CoffeeError, InputError
@@ -115,6 +115,37 @@ def test_revert_is_refused_when_the_record_moved_on_in_those_fields(store, db_pa
     assert (store.contact(ana.id).stage, store.contact(ana.id).archived) == ("referred", False)
     with pytest.raises(InputError, match="different archived now"):
         store.revert(archive, "archive")  # undone already: archived is False now
+
+
+# -- what is due: passes end in any order, the latest asked for is shown ------------------
+
+PASSES = st.lists(st.tuples(st.one_of(st.none(), st.sets(st.integers(1, 4), min_size=1)),
+                            st.sets(st.integers(1, 4)),
+                            st.dictionaries(st.integers(1, 4), st.sampled_from(["booster",
+                                                                                "obligate"]))),
+                  min_size=1, max_size=6)
+
+
+@given(passes=PASSES, data=st.data())
+def test_a_pass_that_ends_late_never_overwrites_a_later_ones_news(passes, data):
+    """Each pass covers everyone (None) or some contacts; they end in any order. What
+    the board shows of each contact is what the last pass asked for that covered it
+    found, as if they had ended in the order they were asked for."""
+    def run(order: list[int]) -> tuple:
+        model = BoardModel()
+        model.load(Contact(id=cid, name=f"C{cid}") for cid in range(1, 5))
+        news = []
+        for covered, overdue, classes in passes:
+            ids = range(1, 5) if covered is None else sorted(covered)
+            news.append(DueNews(model.ask(), overdue & set(ids), dict.fromkeys(ids),
+                                {cid: classes.get(cid) for cid in ids}, covered is None))
+        for index in order:
+            model.take(news[index])
+        return model.overdue, model.reply_classes
+
+    in_turn = list(range(len(passes)))
+    shuffled = data.draw(st.permutations(in_turn))
+    assert run(shuffled) == run(in_turn)
 
 
 # -- the property: the board equals the file, nothing external lost --------------------------

@@ -20,7 +20,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store.board import BoardModel
+from store.board import BoardModel, DueNews
 from store.changes import CONTACTS
 from store.errors import CoffeeError
 from store.followups import DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due
@@ -82,19 +82,6 @@ def detail_line(contact: Contact, now: datetime, due: DueItem | None,
     if due is not None:
         parts.append(f"next: {due.what} ({_when(due, now)})")
     return printable(" · ".join(parts))
-
-
-def _merge(known: dict, news: dict) -> set:
-    """Put each news value in `known` (None: drop the key); the keys whose value changed."""
-    changed = set()
-    for key, value in news.items():
-        if known.get(key) != value:
-            changed.add(key)
-            if value is None:
-                del known[key]
-            else:
-                known[key] = value
-    return changed
 
 
 def header_line(parts: list[str], width: int) -> str:
@@ -185,8 +172,6 @@ class BoardScreen(Screen):
         self.on_archived = False  # the focused card is archived: x restores
         self.held_keys: list[events.Key] = []
         self.zoom_choice: bool | None = None  # `z` pressed: zoomed or not, whatever the width
-        self.next_due: dict[int, DueItem] = {}  # each contact's soonest item (the detail bar)
-        self.reply_classes: dict[int, str] = {}  # booster, obligate, curmudgeon (the cards)
         self.filter_input = Input(placeholder="filter: name, role, company, industry, tags, "
                                   "notes", id="filter")
 
@@ -246,14 +231,16 @@ class BoardScreen(Screen):
     def column(self, stage: str) -> StageColumn:
         return self.query_one(f"#column-{stage}", StageColumn)
 
-    def load(self, contacts: list[Contact], overdue: set[int] | None = None) -> None:
-        """Show these contacts (and who is overdue), keeping the focused card where it can."""
+    def load(self, contacts: list[Contact], news: DueNews | None = None) -> None:
+        """Show these contacts (and what is due with them), keeping the focused card
+        where it can."""
         card = self.focused_card()
-        if overdue is not None:
-            self.model.overdue = overdue
         self.model.load(contacts)
+        if news is not None:
+            self.model.take(news)
         self.cards = {}  # made as the columns show them
         self.repaint(STAGES, select=card.contact_id if card else None)
+        self.update_detail()
 
     def card(self, contact_id: int) -> Card:
         """The card of a contact, made the first time a column shows it."""
@@ -270,7 +257,7 @@ class BoardScreen(Screen):
         """`arch b 12d !`: archived, the reply class's letter, days in stage, overdue."""
         days = _days_since(contact.stage_since, self.app.clock())
         marker = f"{days}d" if days is not None else ""
-        if reply_class := self.reply_classes.get(contact.id):
+        if reply_class := self.model.reply_classes.get(contact.id):
             marker = f"{CLASS_MARK[reply_class]} {marker}"
         if contact.id in self.model.overdue:
             marker += " !"
@@ -306,8 +293,8 @@ class BoardScreen(Screen):
     def update_detail(self) -> None:
         """The detail bar: the focused card in full; repainted only when its text changes."""
         contact = self.focused_contact()
-        text = detail_line(contact, self.app.clock(), self.next_due.get(contact.id),
-                           self.reply_classes.get(contact.id)) if contact else ""
+        text = detail_line(contact, self.app.clock(), self.model.next_due.get(contact.id),
+                           self.model.reply_classes.get(contact.id)) if contact else ""
         text = fit(text, self.app.size.width - 2).rstrip()
         if text != getattr(self, "_detail_text", None):
             self._detail_text = text
@@ -372,7 +359,7 @@ class BoardScreen(Screen):
     def on_data_changed(self, message: DataChanged) -> None:
         changes = message.changes
         if changes.everything:
-            self.reload()
+            self.reload(self.model.ask())
             return
         card = self.focused_card()
         stages = self.model.apply(changes)
@@ -389,90 +376,66 @@ class BoardScreen(Screen):
             self.refresh_overdue(touched)
 
     @work(thread=True, exclusive=True, group="reload")
-    def reload(self) -> None:
+    def reload(self, asked: int) -> None:
         """Read every contact again (on a thread) and show them."""
-        store, now = self.app.store, self.app.clock()
-        contacts = store.contacts(include_archived=True)
-        items = due_items(store, now, contacts=contacts)
-        classes = reply_classes(store, now, contacts=contacts)
-        hand_back(self, self._reloaded, contacts, items, classes)
-
-    def _reloaded(self, contacts: list[Contact], items: list[DueItem],
-                  classes: dict[int, str]) -> None:
-        now = self.app.clock()
-        self.next_due, self.reply_classes = next_due(items), classes
-        self.load(contacts, overdue={i.contact.id for i in items if is_overdue(i, now)})
+        contacts = self.app.store.contacts(include_archived=True)
+        hand_back(self, self.load, contacts, self.news_of_everyone(asked, contacts))
 
     def refresh_overdue(self, only: set[int] | None = None) -> None:
         """Work out on a thread who has something overdue: their cards show `!`. After a
         change to a few contacts only their records are read (all of them take ~0.5 s
-        at 20,000)."""
+        at 20,000). The contacts the board holds are listed here, on the UI thread that
+        changes them: the pass does not read and build them a second time."""
+        contacts = list(self.model.contacts.values())
         if only is None or len(only) > OVERDUE_ONE_BY_ONE:
-            self._overdue_of_everyone()
+            self._overdue_pass(self.model.ask(), contacts)
         else:
-            self._overdue_of(only, list(self.model.contacts.values()))
-
-    def _overdue_of_everyone(self) -> None:
-        # The contacts the board holds (listed here, on the UI thread that changes them):
-        # the pass does not read and build every contact a second time.
-        self._overdue_pass(list(self.model.contacts.values()))
+            self._overdue_of(self.model.ask(), only, contacts)
 
     # A description of its own: Textual's default is the repr of every argument, here of
     # every contact (15 ms on the UI thread at 2,000, 256 ms at 20,000).
     @work(thread=True, exclusive=True, group="overdue", description="overdue pass")
-    def _overdue_pass(self, contacts: list[Contact]) -> None:
-        now = self.app.clock()
-        items = due_items(self.app.store, now, contacts=contacts)
-        overdue = {item.contact.id for item in items if is_overdue(item, now)}
+    def _overdue_pass(self, asked: int, contacts: list[Contact]) -> None:
+        hand_back(self, self.show_overdue, self.news_of_everyone(asked, contacts))
+
+    @work(thread=True, group="overdue", description="overdue of a few")  # (as above)
+    def _overdue_of(self, asked: int, only: set[int], contacts: list[Contact]) -> None:
+        hand_back(self, self.show_overdue, self.overdue_news(asked, only, contacts))
+
+    def news_of_everyone(self, asked: int, contacts: list[Contact]) -> DueNews:
+        """What is due with every one of these contacts, from every record."""
+        store, now = self.app.store, self.app.clock()
+        items = due_items(store, now, contacts=contacts)
         soonest: dict[int, DueItem | None] = {contact.id: None for contact in contacts}
         soonest.update(next_due(items))
         classes: dict[int, str | None] = {contact.id: None for contact in contacts}
-        classes.update(reply_classes(self.app.store, now, contacts=contacts))
-        hand_back(self, self.show_overdue, overdue, soonest, classes)
+        classes.update(reply_classes(store, now, contacts=contacts))
+        return DueNews(asked, {item.contact.id for item in items if is_overdue(item, now)},
+                       soonest, classes, everyone=True)
 
-    @work(thread=True, group="overdue", description="overdue of a few")  # (as above)
-    def _overdue_of(self, only: set[int], contacts: list[Contact]) -> None:
-        hand_back(self, self.show_overdue, *self.overdue_news(only, contacts))
-
-    def overdue_news(self, only: set[int], contacts: Collection[Contact],
-                     logged: Collection[Interaction] = ()
-                     ) -> tuple[set[int], dict[int, DueItem | None], dict[int, str | None]]:
-        """show_overdue's news of these contacts from their records: who is overdue, each
-        one's soonest item and reply class. `contacts`: as the board holds them, the
-        contacts of `only` as shown and the employers' targets a 3B item names (not read
-        and built again: 10x longer); `logged`: what a write on its way will add."""
+    def overdue_news(self, asked: int, only: set[int], contacts: Collection[Contact],
+                     logged: Collection[Interaction] = ()) -> DueNews:
+        """What is due with the contacts of `only`, from their own records. `contacts`:
+        as the board holds them, the contacts of `only` as shown and the employers'
+        targets a 3B item names (not read and built again: 10x longer); `logged`: what a
+        write on its way will add."""
         store, now = self.app.store, self.app.clock()
-        overdue = set(self.model.overdue) - only
-        soonest: dict[int, DueItem | None] = dict.fromkeys(only)
-        classes: dict[int, str | None] = dict.fromkeys(only)
+        news = DueNews(asked, set(), dict.fromkeys(only), dict.fromkeys(only))
         for contact_id in only:
             items = due_items(store, now, contact_id, contacts, logged)
-            overdue |= {item.contact.id for item in items if is_overdue(item, now)}
-            soonest.update(next_due(items))
-            classes.update(reply_classes(store, now, contact_id, contacts, logged))
-        return overdue, soonest, classes
+            news.overdue |= {item.contact.id for item in items if is_overdue(item, now)}
+            news.soonest.update(next_due(items))
+            news.classes.update(reply_classes(store, now, contact_id, contacts, logged))
+        return news
 
-    def overdue_pass_running(self) -> bool:
-        """A pass's news is still to come (of the contacts as they were when it began)."""
-        return any(worker.node is self and worker.group == "overdue" and not worker.is_finished
-                   for worker in self.app.workers)
-
-    def show_overdue(self, overdue: set[int],
-                     soonest: dict[int, DueItem | None] | None = None,
-                     classes: dict[int, str | None] | None = None) -> None:
-        """Mark who is overdue; with `soonest` and `classes`, each one's next item (the
-        detail bar) and reply class (a card's letter), None for none."""
-        contacts = self.model.contacts
-        _merge(self.next_due, soonest or {})
-        reclassed = _merge(self.reply_classes, classes or {}) & contacts.keys()
-        if soonest is not None or classes is not None:
-            self.update_detail()
-        changed = ((overdue ^ self.model.overdue) & contacts.keys()) | reclassed
-        stages = self.model.set_overdue(overdue) | {contacts[cid].stage for cid in reclassed}
+    def show_overdue(self, news: DueNews) -> None:
+        """Show what a pass found: the cards' `!` and reply letters, the detail bar."""
+        changed = self.model.take(news)
         for contact_id in changed:
             self.cards.pop(contact_id, None)
-        if stages:
-            self.repaint(stages)
+        self.update_detail()
+        if changed:
+            self.repaint({self.model.contacts[contact_id].stage for contact_id in changed})
 
     # -- actions ---------------------------------------------------------------------
 
@@ -513,16 +476,17 @@ class BoardScreen(Screen):
         # next item, worked out now from the contact's own records and what the write
         # will log: the frame that shows the move is its last, and the overdue pass after
         # the write finds nothing to repaint. That pass shows it instead while another
-        # pass is on its way (its news, of the contacts as they were, would undo this),
-        # another thread uses the store or another process has changed the file (a key
-        # never waits for the one nor decodes the other).
+        # thread uses the store or another process has changed the file (a key never
+        # waits for the one nor decodes the other). A pass that began before the move
+        # read the contact as it was: its news of it is older than this, and not taken.
         news = None
         with self.app.store.if_idle() as idle:
-            if idle and not self.overdue_pass_running():
+            if idle:
                 logged = logged_by_move(contact.id, contact.stage, stage, at)
-                news = self.overdue_news({contact.id}, self.model.contacts.values(), logged)
+                news = self.overdue_news(self.model.ask(), {contact.id},
+                                         self.model.contacts.values(), logged)
         if news is not None:
-            self.show_overdue(*news)
+            self.show_overdue(news)
         # Saved once the screen shows the move: at 20,000 contacts the write's JSON
         # encoding would otherwise compete with this repaint for the interpreter. It
         # names the stage the card was in: moved elsewhere meanwhile, nothing moves.
