@@ -94,3 +94,10 @@ async def wait_for_text(pilot, text: str, timeout: float = TIMEOUT) -> str:
 
     await wait_until(pilot, on_screen, f"{text!r} on screen", timeout)
     return shown
+
+
+async def started(app, pilot):
+    """The board's start done (its overdue pass, its first write): the store is free."""
+    await wait_for_text(pilot, "Next stage")  # the footer, mounted once the pass is on its way
+    app.flush_writes()
+    await app.workers.wait_for_complete()

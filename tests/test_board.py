@@ -8,7 +8,7 @@ from store.db import Store
 from store.followups import log_interaction
 from store.quickadd import parse_quick_add
 from store.records import REPLY_KIND
-from tests.screen import screen_text, wait_for_screen, wait_for_text
+from tests.screen import screen_text, started, wait_for_screen, wait_for_text
 from tui.app import make_app
 from tui.modals.help import HelpScreen
 
@@ -287,13 +287,6 @@ async def test_move_and_undo_in_one_burst_leave_the_file_as_before(store, db_pat
 
 def line_with(app, text: str) -> str:
     return next(line for line in screen_text(app).splitlines() if text in line).strip()
-
-
-async def started(app, pilot):
-    """The board's start done (its overdue pass, its first write): the store is free."""
-    await wait_for_text(pilot, "Next stage")  # the footer, mounted once the pass is on its way
-    app.flush_writes()
-    await app.workers.wait_for_complete()
 
 
 async def test_a_move_shows_its_due_item_at_once_and_a_write_meanwhile_after(store, db_path,
