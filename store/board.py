@@ -114,6 +114,21 @@ class BoardModel:
                      contact.id)
         return {contact.stage} | ({old.stage} if old else set())
 
+    def complete(self, contacts: Iterable[Contact]) -> set[str]:
+        """Take the whole records of contacts loaded from the board table: one at the
+        revision shown is the contact shown (nothing to repaint, nothing to reorder); one
+        written since is put; one this model holds newer is kept. The stages to repaint."""
+        stages: set[str] = set()
+        held = self.contacts
+        for contact in contacts:
+            shown = held.get(contact.id)
+            if shown is not None and shown.rev == contact.rev:
+                held[contact.id] = contact
+            elif shown is None or shown.rev < contact.rev:
+                stages |= self.put(contact)
+        self._haystack = {}  # (the board table has no notes and no tags to search)
+        return stages
+
     def drop(self, contact_id: int) -> set[str]:
         """A contact that is gone from the file; the stage whose column changes."""
         old = self.contacts.pop(contact_id, None)

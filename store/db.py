@@ -26,7 +26,7 @@ from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_pa
 from store.lock import FileLock, LockTimeout
 from store.records import Contact, Record, check_stage, defaults, stage_after
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
-from store.storage import AtomicJSONStorage, bad_file, gc_paused
+from store.storage import AtomicJSONStorage, bad_file, board_table, gc_paused
 from store.text import clean, fold
 
 SCHEMA_VERSION = 1
@@ -74,7 +74,10 @@ class Store:
         *,
         clock: Callable[[], datetime] = local_now,
         lock_timeout: float = LOCK_TIMEOUT,
+        board_first: bool = False,
     ) -> None:
+        """`board_first`: decode only what the board shows first, when the file allows it
+        (see board_contacts); the rest is decoded as it is read, or by read_rest."""
         self.path = real_path(path)  # every path to one file: one lock, one file written
         self.clock = clock
         self._lock_timeout = lock_timeout
@@ -91,6 +94,7 @@ class Store:
         self._db = TinyDB(self.path, storage=AtomicJSONStorage, today=lambda: clock().date())
         self._storage: AtomicJSONStorage = self._db.storage
         self._storage.on_reload = self._reloaded
+        self._storage.board_first = board_first
         lock = f"{self.path}.lock"
         self._check_lock(lock)
         self._file_lock = FileLock(lock, timeout=lock_timeout, mode=FILE_MODE)
@@ -135,7 +139,7 @@ class Store:
     def _open(self) -> None:
         with self.transaction():
             self._storage.remove_stray_temp_files()
-            data = self._storage.read()
+            data = self._storage.read(tables=(META_TABLE,))
             if data is None:
                 self._storage.write({META_TABLE: {"1": {"schema": SCHEMA_VERSION}}})
                 return
@@ -148,9 +152,9 @@ class Store:
                     f"{self.path}: written by a newer coffeechat (schema {version}, this one "
                     f"reads up to {SCHEMA_VERSION}); upgrade coffeechat — the file was not touched"
                 )
-            self._check_records(data, self._storage.contents)
+            self._check_records(self._storage.contents)
             if version < SCHEMA_VERSION and not self.invalid:
-                self._migrate(data, version)
+                self._migrate(self._storage.read(), version)
 
     @staticmethod
     def schema_version(data: dict) -> int:
@@ -161,19 +165,23 @@ class Store:
         except ValueError as exc:
             raise StoreError(str(exc)) from None
 
-    def _check_records(self, data: dict, contents: str | None = None) -> None:
+    def _check_records(self, contents: str | None = None) -> None:
         """Every record against its kind: those that do not fit are left out of every read,
         and while there are any, nothing is written. `contents`: the digest of the file
-        `data` was read from; a file known to fit (written by coffeechat, or checked before:
-        see store.checked) is not checked again."""
+        as read; a file known to fit (written by coffeechat, or checked before: see
+        store.checked) is not checked again. A file is known to fit once checked only if
+        its board table, when it has one, is the one its contacts give."""
+        stored_board = self._storage.take_stored_board()
         if contents is not None and checked.known_to_fit(self.path, contents):
             self.invalid, self._hidden = [], {}
             return
+        data = self._storage.read() or {}
         self.invalid = list(invalid_records(data))
         self._hidden = {}
         for invalid in self.invalid:
             self._hidden.setdefault(invalid.table, set()).add(invalid.key)
-        if not self.invalid and contents is not None:
+        if not self.invalid and contents is not None and (
+                stored_board is None or stored_board == board_table(data)):
             checked.fits(self.path, contents)
 
     def read_only_error(self) -> StoreError:
@@ -207,7 +215,7 @@ class Store:
 
     def _reloaded(self, log: list[Change] | None) -> None:
         """The storage read a file another process wrote: check it, say what differs."""
-        self._check_records(self._storage.read() or {}, self._storage.contents)
+        self._check_records(self._storage.contents)
         self._publish(Changes.of(log, external=True) if log is not None
                       else Changes(external=True, everything=True))
 
@@ -284,10 +292,34 @@ class Store:
     def if_idle(self) -> Iterator[bool]:
         """For reads that must never wait (the UI thread's): True if no other thread
         reads or writes now (one may wait seconds for another process's lock) and the
-        file is as last read (nothing to decode again), and none does until the block
-        ends; else False, and the block should read nothing."""
+        file is as last read and decoded whole (nothing to decode), and none does until
+        the block ends; else False, and the block should read nothing."""
         with self._unless_busy() as free:
-            yield free and not self._storage.changed_on_disk()
+            yield free and not self._storage.changed_on_disk() and not self.reading
+
+    @property
+    def reading(self) -> bool:
+        """Opened board first, the rest of the file is still to be decoded."""
+        return self._storage.decoding
+
+    def read_rest(self) -> None:
+        """Decode what a board-first open left, a step at a time (for a thread: another
+        that reads meanwhile waits a step at most)."""
+        done = False
+        with gc_paused():
+            while not done:
+                with self._thread_lock:
+                    done = self._storage.decode_some()
+
+    def board_contacts(self) -> list[Contact]:
+        """Every contact, archived ones too, as the board shows them. Opened board first,
+        while the rest is being read, only what the board table holds of each (see
+        Contact.from_board_row)."""
+        with self._thread_lock:
+            rows, self._storage.board_rows = self._storage.board_rows, None  # (read once)
+            if rows is not None:
+                return [Contact.from_board_row(row, key) for key, row in rows.items()]
+        return self.contacts(include_archived=True)
 
     @contextmanager
     def _unless_busy(self) -> Iterator[bool]:
@@ -302,7 +334,7 @@ class Store:
     def refresh(self) -> None:
         """Read the file if another process wrote it; the subscribers hear what changed."""
         with self._thread_lock:
-            self._storage.read()
+            self._storage.read(tables=())
 
     def now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -312,7 +344,7 @@ class Store:
     def _raw(self, table: str) -> dict:
         """The table's documents, without those that fit no kind (see `invalid`)."""
         with self._thread_lock:
-            docs = (self._storage.read() or {}).get(table, {})
+            docs = (self._storage.read(tables=(table,)) or {}).get(table, {})
             hidden = self._hidden.get(table)
             return {k: v for k, v in docs.items() if k not in hidden} if hidden else docs
 

@@ -148,10 +148,37 @@ class Contact(Record):
     @property
     def stage_since(self) -> str:
         """When the contact entered its current stage (ISO), or when it was created."""
-        for entry in reversed(self.stage_history):
-            if entry.get("stage") == self.stage:
-                return entry.get("at", "")
-        return self.created_at
+        return entered(self.stage, self.stage_history, self.created_at)
+
+    @classmethod
+    def from_board_row(cls, row: dict, contact_id: int | str) -> Contact:
+        """A contact with only what the board shows of it (a row of the file's board
+        table): fit to be shown, never to be written or worked out from."""
+        return cls.from_doc({"rev": row["rev"], "name": row["name"], "role": row["role"],
+                             "company": row["company"], "industry": row["industry"],
+                             "stage": row["stage"], "created_at": row["since"],
+                             "archived": row["archived"]}, contact_id)
+
+
+def entered(stage: str, history: list[dict], created_at: str) -> str:
+    """When a contact entered `stage` last (ISO), from its stage history; else when it
+    was created."""
+    for entry in reversed(history):
+        if entry.get("stage") == stage:
+            return entry.get("at", "")
+    return created_at
+
+
+def board_row(doc: dict) -> dict:
+    """What the board shows of a stored contact: its row in the file's board table,
+    which every write derives from the contacts and the app's start reads first (see
+    store.storage)."""
+    get, stage = doc.get, doc.get("stage", "target")  # (the fields' defaults: Contact's)
+    return {"archived": get("archived", False), "company": get("company", ""),
+            "industry": get("industry", ""), "name": get("name", ""), "rev": get("rev", 0),
+            "role": get("role", ""),
+            "since": entered(stage, get("stage_history", []), get("created_at", "")),
+            "stage": stage}
 
 
 @dataclass

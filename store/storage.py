@@ -13,8 +13,9 @@ import errno
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from functools import cache
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from store.errors import StoreError
 from store.files import (
     FILE_MODE, FOLDER_MODE, open_regular, private_folder, read_chunks, write_private,
 )
+from store.records import Contact, board_row
 
 BACKUP_DAYS = 7
 BACKUP_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})\.json")
@@ -35,6 +37,8 @@ _SORTED = orjson.OPT_SORT_KEYS
 LARGE_FILE = 4 << 20  # bytes from which msgspec reads the file (see decode)
 LONG_NUMBER = 19  # digits in a row from which a number may not fit in 64 bits
 _DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))  # a digit → "0", else " "
+BOARD_TABLE = "board"  # derived from the contacts by every write (board_row), read first
+DECODE_STEP = 500  # documents decoded at a time after a board-first open (see decode_some)
 
 
 @contextmanager
@@ -72,6 +76,12 @@ def encode(data: dict) -> Iterator[bytes]:
     yield b"\n}\n"
 
 
+def board_table(data: dict) -> dict:
+    """The board table the file holds beside the other tables: a row per contact of
+    what the board shows (its name sorts it first in the file)."""
+    return {key: board_row(doc) for key, doc in data.get(Contact.TABLE, {}).items()}
+
+
 def _fed(contents, pieces: Iterator[bytes]) -> Iterator[bytes]:
     """`pieces`, each fed to the digest `contents` on its way to the file."""
     for piece in pieces:
@@ -95,12 +105,13 @@ def decode(raw: bytes) -> object:
         return orjson.loads(raw)
 
 
-def _has_long_number(raw: bytes, piece: int = 1 << 20) -> bool:
+def _has_long_number(raw: bytes | memoryview, piece: int = 1 << 20) -> bool:
     """True when `raw` has LONG_NUMBER digits in a row anywhere (a megabyte at a time, each
     overlapping the last: a regular expression takes half a second over 20 MB)."""
     run = b"0" * LONG_NUMBER
     for start in range(0, len(raw), piece):
-        if raw[max(start - LONG_NUMBER, 0):start + piece].translate(_DIGITS).find(run) >= 0:
+        if bytes(raw[max(start - LONG_NUMBER, 0):start + piece]).translate(_DIGITS).find(
+                run) >= 0:
             return True
     return False
 
@@ -159,6 +170,59 @@ def bad_file(path: Path, problem: str) -> StoreError:
     return StoreError(f"{path}: {problem}; the file was not touched — {hint}")
 
 
+@cache
+def _split() -> Callable[[object], dict]:
+    """msgspec's decoder of a JSON object into each value's JSON (see decode)."""
+    import msgspec
+
+    return msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
+
+
+def _orjson(part: object) -> object:
+    return orjson.loads(memoryview(part))
+
+
+def _decoder(raw: object) -> Callable[[object], object]:
+    """What decodes the JSON `raw` (a table's, of a file read board first) or a part of
+    it as decode() reads the whole file: by msgspec unless it has a long number, and by
+    orjson what msgspec refuses."""
+    if _has_long_number(memoryview(raw)):
+        return _orjson
+    import msgspec
+
+    def decode(part: object) -> object:
+        try:
+            return msgspec.json.decode(part)
+        except msgspec.DecodeError:
+            return _orjson(part)
+
+    return decode
+
+
+class _HalfDecoded:
+    """A table decoded DECODE_STEP documents at a time."""
+
+    def __init__(self, name: str, raw: object) -> None:
+        self.name, self.docs = name, {}
+        self._decode = _decoder(raw)
+        self._left = list(_split()(raw).items())  # each document's JSON
+        self._done = 0
+
+    def step(self) -> bool:
+        """Decode the next documents; True when the table is done."""
+        decode, docs, end = self._decode, self.docs, self._done + DECODE_STEP
+        for key, doc in self._left[self._done:end]:
+            docs[key] = decode(doc)
+        self._done = end
+        return end >= len(self._left)
+
+    def rest(self) -> dict:
+        """The whole table, the documents left decoded now."""
+        while not self.step():
+            pass
+        return self.docs
+
+
 class AtomicJSONStorage(Storage):
     """Whole-file JSON storage with atomic replace, fsync and a stat-checked cache."""
 
@@ -175,6 +239,11 @@ class AtomicJSONStorage(Storage):
         # Told what differs when a read finds the file changed by another process
         # (None: it could not be compared, take it all as changed).
         self.on_reload: Callable[[list[Change] | None], None] | None = None
+        self.board_first = False  # the next read may decode the board table alone
+        self.board_rows: dict[str, dict] | None = None  # that table, until taken
+        self.stored_board: dict | None = None  # the board table the last whole read found
+        self._raw_tables: dict[str, object] = {}  # tables not decoded yet: their JSON
+        self._decoding: _HalfDecoded | None = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -188,11 +257,21 @@ class AtomicJSONStorage(Storage):
             raise bad_file(self.path, f"cannot be read ({exc.strerror})") from exc
         return current != self._fingerprint
 
-    def read(self) -> dict | None:
+    @property
+    def decoding(self) -> bool:
+        """Some tables are still to be decoded (after a board-first read)."""
+        return bool(self._raw_tables) or self._decoding is not None
+
+    def read(self, tables: Collection[str] | None = None) -> dict | None:
+        """The database as last read or written, read again if another process wrote
+        it. With `tables`, only those need to be decoded by now."""
         if self._pending is not None:
             return self._pending
         if self._data is None or self.changed_on_disk():
             self._load()
+        if self.decoding:
+            with gc_paused():
+                self._decode_tables(tables)
         return self._data
 
     def _load(self) -> None:
@@ -203,6 +282,7 @@ class AtomicJSONStorage(Storage):
                 raw = f.read()
         except FileNotFoundError:
             self._data, self._fingerprint = None, None
+            self._drop_raw_tables()
             return
         except IsADirectoryError as exc:
             raise bad_file(path, "is a folder, not a database file") from exc
@@ -214,21 +294,91 @@ class AtomicJSONStorage(Storage):
             raise bad_file(path, f"cannot be read ({exc.strerror})") from exc
         if not raw or raw.isspace():  # (strip() would copy the whole file)
             raise bad_file(path, "is empty")
+        contents = checked.digest(raw).hexdigest()
+        old = None if self.decoding else self._data  # (half read: cannot be compared)
+        self._drop_raw_tables()
+        board_first, self.board_first = self.board_first, False
+        with gc_paused():
+            known = self._load_known(raw, contents, board_first)
+        if not known:
+            data = self._decode_whole(raw)
+            self.stored_board = data.pop(BOARD_TABLE, None)
+            self._data = data
+        self._fingerprint, self.contents = _fingerprint(st), contents
+        if self._loaded_once and self.on_reload is not None:
+            self.on_reload(diff(old, self._data) if old is not None else None)
+        self._loaded_once = True
+
+    def _decode_whole(self, raw: bytes) -> dict:
         try:
             with gc_paused():
                 data = decode(raw)
         except orjson.JSONDecodeError as exc:
-            raise bad_file(path, f"is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
+            raise bad_file(self.path, f"is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
         if not isinstance(data, dict) or not all(
             isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
             for table in data.values()
         ):
-            raise bad_file(path, "is JSON but not a coffeechat database (wrong shape)")
-        old, self._data, self._fingerprint = self._data, data, _fingerprint(st)
-        self.contents = checked.digest(raw).hexdigest()
-        if self._loaded_once and self.on_reload is not None:
-            self.on_reload(diff(old, data) if old is not None else None)
-        self._loaded_once = True
+            raise bad_file(self.path, "is JSON but not a coffeechat database (wrong shape)")
+        return data
+
+    def _load_known(self, raw: bytes, contents: str, board_first: bool) -> bool:
+        """Read a file coffeechat wrote, or checked whole, table by table: its digest is
+        known (see store.checked), so its board table is the one its contacts give and
+        a read that does not show the board never decodes it. `board_first`: decode the
+        board table alone, the others as they are asked for. False, having read nothing,
+        for any other file."""
+        if not checked.known_to_fit(self.path, contents):
+            return False
+        import msgspec
+
+        try:
+            tables = _split()(raw)
+        except msgspec.DecodeError:
+            return False
+        board = tables.pop(BOARD_TABLE, None)
+        if board_first and board is not None:
+            self.board_rows = _decoder(board)(board)
+            self._data, self._raw_tables = {}, tables
+        else:
+            self._data = {name: _decoder(table)(table) for name, table in tables.items()}
+        return True
+
+    def _drop_raw_tables(self) -> None:
+        self._raw_tables, self._decoding, self.board_rows = {}, None, None
+
+    def _decode_tables(self, names: Collection[str] | None) -> None:
+        """Decode these tables now, whole (None: every one left)."""
+        half = self._decoding
+        if half is not None and (names is None or half.name in names):
+            self._data[half.name], self._decoding = half.rest(), None
+        for name in [n for n in self._raw_tables if names is None or n in names]:
+            raw = self._raw_tables.pop(name)
+            self._data[name] = _decoder(raw)(raw)
+        if not self.decoding:
+            self.board_rows = None
+
+    def decode_some(self) -> bool:
+        """Decode the next DECODE_STEP documents of the tables left (the contacts first);
+        True when none is left. A step takes a few milliseconds: a thread that decodes
+        the rest step by step never keeps another waiting for long."""
+        half = self._decoding
+        if half is None:
+            if not self._raw_tables:
+                return True
+            name = Contact.TABLE if Contact.TABLE in self._raw_tables else min(self._raw_tables)
+            half = self._decoding = _HalfDecoded(name, self._raw_tables.pop(name))
+        if half.step():
+            self._data[half.name], self._decoding = half.docs, None
+        if not self.decoding:
+            self.board_rows = None
+        return not self.decoding
+
+    def take_stored_board(self) -> dict | None:
+        """The board table as the last whole read found it (None: the file had none),
+        handed over once."""
+        board, self.stored_board = self.stored_board, None
+        return board
 
     # -- writing -------------------------------------------------------------------
 
@@ -265,12 +415,13 @@ class AtomicJSONStorage(Storage):
     def forget(self) -> None:
         self._data, self._fingerprint, self._pending = None, None, None
         self.contents = None
+        self._drop_raw_tables()
 
     def _write_file(self, data: dict) -> None:
         self._backup_once_a_day()
         contents = checked.digest()
         with gc_paused():
-            write_private(self.path, _fed(contents, encode(data)))
+            write_private(self.path, _fed(contents, encode({**data, BOARD_TABLE: board_table(data)})))
         self._fingerprint = _fingerprint(os.stat(self.path))
         self.contents = contents.hexdigest()
 

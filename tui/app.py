@@ -54,6 +54,7 @@ class CoffeeChatApp(App):
         self.clock = clock or store.clock
         self.meet_with = meet_with  # open meeting mode for them at once (coffeechat meet)
         self.prepare = prepare  # open the preparation for them at once (coffeechat prep)
+        self.started_frozen = False  # see on_ready
         self.undo_stack: list[UndoEntry] = []
         self.crash_report: Path | None = None
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="coffeechat-write")
@@ -87,8 +88,16 @@ class CoffeeChatApp(App):
         """The first frame is on screen. Opened by the CLI, the app started without the
         cycle collector: freeze what start-up built out of its way, then turn it on."""
         if not gc.isenabled():
-            gc.freeze()
+            self.started_frozen = True
+            self.freeze_start()
             gc.enable()
+
+    def freeze_start(self) -> None:
+        """Keep what start-up built (modules, the file's data) out of the cycle
+        collector's way, if the app started without it (the CLI's start: see on_ready):
+        at 20,000 contacts each of its passes over that heap takes ~0.15 s."""
+        if self.started_frozen:
+            gc.freeze()
 
     def warn_permissions(self, warning: str | None) -> None:
         if warning:

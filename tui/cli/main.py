@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # 20,000 contacts); the app turns it on once the first frame is shown, with
             # that heap frozen out of its way (CoffeeChatApp.on_ready).
             gc.disable()
-            return open_app(Store(db_path(args)))
+            return open_app(Store(db_path(args), board_first=True))
         code = args.func(args)
         warn_read_only(args)
         return code

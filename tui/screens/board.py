@@ -42,6 +42,11 @@ from tui.modals.choice import ChoiceScreen
 from tui.threads import hand_back
 from widgets.stage_column import Card, Cards, StageColumn, fit
 
+# What a key can do while the file is still being read (after a board-first open, the
+# board holds only what its table shows of each contact): look around. Any other key
+# waits, with every key after it, until the whole file is read (a few hundred ms at
+# 20,000 contacts).
+BROWSING = {"cursor", "cursor_to", "page", "column", "jump", "zoom", "toggle_archived"}
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
                   "draft", "agenda", "reply", "merge", "delete", "settings"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
@@ -171,6 +176,9 @@ class BoardScreen(Screen):
         self.active_stage = STAGES[0]
         self.on_archived = False  # the focused card is archived: x restores
         self.held_keys: list[events.Key] = []
+        self.reading = False  # the store is still reading the file: see BROWSING
+        self.keys_while_reading: list[events.Key] = []
+        self.pass_wanted = False  # a change came while reading: a pass over everyone after
         self.zoom_choice: bool | None = None  # `z` pressed: zoomed or not, whatever the width
         self.filter_input = Input(placeholder="filter: name, role, company, industry, tags, "
                                   "notes", id="filter")
@@ -197,7 +205,8 @@ class BoardScreen(Screen):
 
     def on_mount(self) -> None:
         self._auto_zoom_was = self.auto_zoom
-        self.load(self.app.store.contacts(include_archived=True))
+        self.reading = self.app.store.reading
+        self.load(self.app.store.board_contacts())
         self.activate(STAGES[0])
         # What the first frame does not show comes after it: the footer, the filter
         # input, and who is overdue (a pass over every table).
@@ -209,7 +218,10 @@ class BoardScreen(Screen):
         # paint them all again: a second full frame for nothing.
         for widget in self.walk_children():
             widget._exchange_repaint_regions()
-        self.refresh_overdue()
+        if self.reading:
+            self._read_rest(self.model.ask())
+        else:
+            self.refresh_overdue()
         self._mount_filter()
         await self.query_one("#footer-slot").mount(Footer(compact=True))
         self.refresh_bindings()  # the footer shows the keys once told they are known
@@ -381,11 +393,38 @@ class BoardScreen(Screen):
         contacts = self.app.store.contacts(include_archived=True)
         hand_back(self, self.load, contacts, self.news_of_everyone(asked, contacts))
 
+    @work(thread=True, group="read", description="read the rest")
+    def _read_rest(self, asked: int) -> None:
+        """Read the rest of the file, then every contact whole and what is due."""
+        store = self.app.store
+        store.read_rest()
+        contacts = store.contacts(include_archived=True)
+        hand_back(self, self._read, contacts)
+        hand_back(self, self.show_overdue, self.news_of_everyone(asked, contacts))
+
+    def _read(self, contacts: list[Contact]) -> None:
+        """The whole file is read: the board holds every contact whole; the keys that
+        waited for it run."""
+        self.reading = False
+        if stages := self.model.complete(contacts):  # (written meanwhile: rare)
+            self.cards = {}
+            self.repaint(stages)
+        if self.pass_wanted:
+            self.pass_wanted = False
+            self.refresh_overdue()
+        self.app.freeze_start()  # what was read belongs with what start-up built
+        keys, self.keys_while_reading = self.keys_while_reading, []
+        for key in keys:
+            self.app.post_message(key)
+
     def refresh_overdue(self, only: set[int] | None = None) -> None:
         """Work out on a thread who has something overdue: their cards show `!`. After a
         change to a few contacts only their records are read (all of them take ~0.5 s
         at 20,000). The contacts the board holds are listed here, on the UI thread that
         changes them: the pass does not read and build them a second time."""
+        if self.reading:
+            self.pass_wanted = True
+            return
         contacts = list(self.model.contacts.values())
         if only is None or len(only) > OVERDUE_ONE_BY_ONE:
             self._overdue_pass(self.model.ask(), contacts)
@@ -744,7 +783,11 @@ class BoardScreen(Screen):
         handed to that screen once it is shown, instead of running as board keys."""
         filter_input = self.filter_input
         active = self.active_bindings.get(event.key)
-        if self.app.screen is not self:
+        if self.reading and (self.keys_while_reading or not (
+                active and (active.node is not self
+                            or active.binding.action.partition("(")[0] in BROWSING))):
+            self.keys_while_reading.append(events.Key(event.key, event.character))
+        elif self.app.screen is not self:
             self._hold(event)
         elif self.focused is filter_input:
             if event.is_printable:
