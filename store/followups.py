@@ -66,7 +66,7 @@ class Rules:
         return cls(**{f.name: config.get(settings, f.name) for f in fields(cls)})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueItem:
     """One line of the agenda: who, what, when it is due, since when, and its key."""
 
