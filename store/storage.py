@@ -286,6 +286,7 @@ class AtomicJSONStorage(Storage):
         self.stored_board: dict | None = None  # the board table the last whole read found
         self._raw_tables: dict[str, object] = {}  # tables not decoded yet: their JSON
         self._decoding: _HalfDecoded | None = None
+        self._tables_copied = False  # see decode_some
 
     # -- reading -------------------------------------------------------------------
 
@@ -381,16 +382,14 @@ class AtomicJSONStorage(Storage):
         board = tables.pop(BOARD_TABLE, None)
         if board_first and board is not None:
             self.board_rows = _decoder(board)(board)
-            # Each table's JSON a copy of its own (~3 ms at 20,000), freed once decoded:
-            # the file's bytes are not kept whole until the last table is.
-            self._data = {}
-            self._raw_tables = {name: bytes(memoryview(table)) for name, table in tables.items()}
+            self._data, self._raw_tables = {}, tables
         else:
             self._data = {name: _decoder(table)(table) for name, table in tables.items()}
         return True
 
     def _drop_raw_tables(self) -> None:
         self._raw_tables, self._decoding, self.board_rows = {}, None, None
+        self._tables_copied = False
 
     def _decode_tables(self, names: Collection[str] | None) -> None:
         """Decode these tables now, whole (None: every one left)."""
@@ -411,6 +410,12 @@ class AtomicJSONStorage(Storage):
         if half is None:
             if not self._raw_tables:
                 return True
+            if not self._tables_copied:
+                # Each table's JSON a copy of its own, freed once decoded: the file's
+                # bytes go now, not with the last table.
+                self._tables_copied = True
+                self._raw_tables = {name: bytes(memoryview(table))
+                                    for name, table in self._raw_tables.items()}
             name = Contact.TABLE if Contact.TABLE in self._raw_tables else min(self._raw_tables)
             half = self._decoding = _HalfDecoded(name, self._raw_tables.pop(name))
         if half.step():
