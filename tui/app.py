@@ -24,7 +24,6 @@ from store.permissions import permission_warning
 from store.records import Contact, Record
 from store.text import printable
 from tui.screens.board import BoardScreen
-from tui.modals.help import HelpScreen
 from tui.messages import DataChanged, Saved, SaveFailed
 
 if TYPE_CHECKING:
@@ -250,6 +249,8 @@ class CoffeeChatApp(App):
         self._writer.shutdown(wait=True)
 
     def action_help(self) -> None:
+        from tui.modals.help import HelpScreen  # the first `?` loads it, not the start
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 
