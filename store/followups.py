@@ -31,7 +31,6 @@ from collections.abc import Collection, Iterable
 from itertools import chain
 
 from store import settings as config
-from store.dates import DateError, cadence
 from store.db import Store
 from store.errors import InputError, RefError
 from store.records import (
@@ -387,6 +386,8 @@ def _rule_items(
         yield DueItem(contact, "send a thank-you note", due, entered,
                       f"thanks:{contact.id}:{entered.isoformat()}")
     if contact.keep_in_touch:
+        from store.dates import DateError, cadence  # loads with the first cadence, not at start
+
         try:
             due = cadence(contact.keep_in_touch, touch).after(touch)
         except DateError:

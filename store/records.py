@@ -46,7 +46,9 @@ def stage_after(stage: str, delta: int) -> str:
 KINDS: dict[str, type[Record]] = {}
 
 
-@dataclass
+# Only its kinds are ever made or compared, each with its own generated __init__, __repr__
+# and __eq__: Record's would be compiled at every start for nothing.
+@dataclass(init=False, repr=False, eq=False)
 class Record:
     """A document of one table; `id` is TinyDB's document id."""
 

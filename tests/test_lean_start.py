@@ -20,6 +20,11 @@ FEATURE_MODULES = (
 )
 CLI_FEATURES = tuple(f"tui.cli.{name}" for name in (
     "stats", "drafts", "meet", "transfer", "agenda", "doctor", "tidy", "config", "loop"))
+# What the board's first frame does not use, though the board's own keys or its later
+# passes do: the quick-add line (the `add` command's help names its example), the help
+# screen, reading and stepping dates (the first cadence, the first date typed).
+BOARD_LATER = ("store.quickadd", "tui.modals.help", "store.dates", "dateutil.parser",
+               "dateutil.relativedelta", "dateutil.rrule")
 
 # Runs the app headless until its first frame is shown; prints the modules loaded by then.
 BOARD_PROBE = textwrap.dedent("""
@@ -72,6 +77,16 @@ def test_the_board_loads_no_feature_module_before_its_first_frame(db):
     modules = loaded(BOARD_PROBE, "--db", str(db))
     assert "tui.screens.board" in modules  # (the probe saw the board start)
     assert of(modules, FEATURE_MODULES + CLI_FEATURES) == []
+    assert of(modules, BOARD_LATER) == []
+
+
+def test_a_usage_error_on_the_way_to_the_board_shows_the_whole_usage_line(db):
+    # The board's command line is parsed without the sub-commands it does not name.
+    done = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db), "--bogus"],
+                          capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", "usage: coffeechat [-h] [--db PATH] COMMAND ...\n"
+               "coffeechat: error: unrecognized arguments: --bogus\n")
 
 
 @pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["show", "Ada"]])

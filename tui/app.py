@@ -9,6 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -20,12 +21,13 @@ from store.errors import CoffeeError
 from store.followups import update_contact
 from store.paths import write_crash_report
 from store.permissions import permission_warning
-from store.quickadd import QuickAdd
 from store.records import Contact, Record
 from store.text import printable
 from tui.screens.board import BoardScreen
-from tui.modals.help import HelpScreen
 from tui.messages import DataChanged, Saved, SaveFailed
+
+if TYPE_CHECKING:
+    from store.quickadd import QuickAdd
 
 CHECK_DISK_SECONDS = 1.0
 
@@ -256,6 +258,8 @@ class CoffeeChatApp(App):
         self._writer.shutdown(wait=True)
 
     def action_help(self) -> None:
+        from tui.modals.help import HelpScreen  # the first `?` loads it, not the start
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen.active_bindings))
 

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 
 from store.db import Store
 from store.errors import CoffeeError
-from store.quickadd import EXAMPLE
 from store.records import STAGES, check_stage
 from store.text import printable
 from tui.cli.kit import (
@@ -39,15 +38,16 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "employers": ("employers", "employer"),
 }
 OWN_COMMANDS = ("add", "list", "show", "move", "archive", "restore", "demo")
+BOARD = "board"  # what feature_of says of a command line that names no command
 
 DEMO_CONTACTS = 200
 DEMO_SEED = 7
 
 
 def feature_of(argv: Sequence[str]) -> str | None:
-    """The feature module of the command `argv` names ("" for none, or one of this
-    module's own); None when it names something unknown or asks for help (every
-    feature is then registered, so argparse can list them all)."""
+    """The feature module of the command `argv` names ("" for one of this module's own,
+    BOARD for none: the app opens); None when it names something unknown or asks for
+    help (every feature is then registered, so argparse can list them all)."""
     args = iter(argv)
     for arg in args:
         if arg in ("-h", "--help"):
@@ -58,12 +58,14 @@ def feature_of(argv: Sequence[str]) -> str | None:
             if arg in OWN_COMMANDS:
                 return ""
             return next((name for name, commands in FEATURES.items() if arg in commands), None)
-    return ""
+    return BOARD
 
 
 @functools.cache
-def build_parser(features: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
-    """The command line's parser, with the sub-commands of `features` (default: all);
+def build_parser(features: tuple[str, ...] | None = None, *,
+                 own: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser, with the sub-commands of `features` (default: all) and,
+    unless `own` is False (the board's: its command line names none), this module's own;
     built once per process and set of features (≈6 ms, most of it argparse looking up
     translations): a parse keeps nothing of itself in it, so main() called again (as the
     tests do thousands of times) reuses it."""
@@ -73,7 +75,11 @@ def build_parser(features: tuple[str, ...] | None = None) -> argparse.ArgumentPa
         "opens the board.",
     )
     db_option(parser, None)
+    # (made even with no command in it: a usage error shows the same usage line)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    if not own:
+        return parser
+    from store.quickadd import EXAMPLE  # only for the help of `add`: not at the board's start
 
     def command(name: str, func: Callable, help: str) -> argparse.ArgumentParser:
         return add_command(sub, name, func, help)
@@ -121,8 +127,11 @@ def build_parser(features: tuple[str, ...] | None = None) -> argparse.ArgumentPa
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     feature = feature_of(argv)
-    features = None if feature is None else (feature,) if feature else ()
-    args = build_parser(features).parse_args(argv)
+    if feature == BOARD:
+        parser = build_parser((), own=False)
+    else:
+        parser = build_parser(None if feature is None else (feature,) if feature else ())
+    args = parser.parse_args(argv)
     try:
         if args.command is None:
             # What starts now lives as long as the app: modules, the file's data, the
