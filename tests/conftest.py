@@ -30,6 +30,7 @@ class Clock:
 def quiet_environment(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("TEXTUAL_ANIMATION", "none")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # crash reports
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("COFFEECHAT_DB", raising=False)

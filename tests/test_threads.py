@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 
+from store.db import Store
+from store.paths import crash_dir
 from tests.screen import wait_for_text, wait_until
 from tests.test_board import seed
-from tui.app import make_app
+from tui.app import CoffeeChatApp, make_app
 from tui.screens.agenda import AgendaScreen
 from tui.threads import hand_back
 
@@ -30,3 +32,18 @@ async def test_a_result_for_a_closed_screen_is_dropped_and_an_open_one_shows_it(
         await asyncio.to_thread(hand_back, board, shown.append, "to the board")
     assert shown == ["to the board"]
     assert app.return_code in (None, 0)
+
+
+async def test_quitting_as_the_first_frame_shows_is_no_crash(store, db_path):
+    seed(store, ("Ann Lee @ Acme", "contacted"))
+
+    class QuitAtOnce(CoffeeChatApp):
+        def on_ready(self) -> None:  # `q` typed before the board's first frame is shown
+            super().on_ready()
+            self.exit()
+
+    app = QuitAtOnce(Store(db_path, board_first=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: not app.is_running, "the app quit")
+    assert app.return_code in (None, 0) and app._exception is None
+    assert not crash_dir().exists() or not list(crash_dir().glob("crash-*"))

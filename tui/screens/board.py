@@ -213,6 +213,8 @@ class BoardScreen(Screen):
         self.call_after_refresh(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
+        if not (self.app.is_running and self.is_attached):
+            return  # the app quit at once (`q` before the first frame): nothing to add
         # The first frame painted the whole screen, yet Textual keeps the regions each
         # widget asked to repaint before it, and the next layout (the footer's) would
         # paint them all again: a second full frame for nothing.
