@@ -26,11 +26,10 @@ from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_pa
 from store.lock import FileLock, LockTimeout
 from store.records import Contact, Record, check_stage, defaults, stage_after
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
-from store.storage import AtomicJSONStorage, bad_file, board_table, gc_paused
+from store.storage import META_TABLE, AtomicJSONStorage, bad_file, board_table, gc_paused
 from store.text import clean, fold
 
 SCHEMA_VERSION = 1
-META_TABLE = "meta"
 SETTINGS_TABLE = "settings"
 LOCK_TIMEOUT = 10.0
 # Room beside the file for NAME.lock, .NAME.XXXXXXXX.tmp and NAME.corrupt-YYYYMMDD-HHMMSS
@@ -311,15 +310,13 @@ class Store:
                 with self._thread_lock:
                     done = self._storage.decode_some()
 
-    def board_contacts(self) -> list[Contact]:
-        """Every contact, archived ones too, as the board shows them. Opened board first,
-        while the rest is being read, only what the board table holds of each (see
-        Contact.from_board_row)."""
+    def board_contacts(self) -> list:
+        """Every contact, archived ones too, as the board shows them: opened board first,
+        while the rest is being read, what the board table holds of each (BoardRow, in
+        store.board_rows), else Contact records."""
         with self._thread_lock:
             rows, self._storage.board_rows = self._storage.board_rows, None  # (read once)
-            if rows is not None:
-                return [Contact.from_board_row(row, key) for key, row in rows.items()]
-        return self.contacts(include_archived=True)
+        return rows if rows is not None else self.contacts(include_archived=True)
 
     @contextmanager
     def _unless_busy(self) -> Iterator[bool]:

@@ -73,28 +73,21 @@ class Record:
 
     @classmethod
     def from_doc(cls, doc: dict, doc_id: int | str | None = None) -> Self:
-        record, values = cls._blank(int(doc_id) if doc_id is not None
-                                    else getattr(doc, "doc_id", None))
-        known, lists, _ = _shape(cls)
+        # Runs for every record of a table (20,000 contacts at a time), so it fills the
+        # instance's __dict__ directly instead of going through the generated __init__.
+        # The fields go in in their declared order, id first, as __init__ puts them: the
+        # instances of a kind then share one table of keys (a contact's dict: 288 bytes,
+        # not 832; 20,000 contacts 10 MB, not 21).
+        known, lists, defaults = _shape(cls)
+        record = object.__new__(cls)
+        values = record.__dict__
+        values["id"] = int(doc_id) if doc_id is not None else getattr(doc, "doc_id", None)
+        values.update(defaults)
         values.update(doc if known.issuperset(doc) else {k: doc[k] for k in known & doc.keys()})
         for name in lists:  # never share a list with the storage's cached data
             if isinstance(values[name], list):
                 values[name] = list(values[name])
         return record
-
-    @classmethod
-    def _blank(cls, record_id: int | None) -> tuple[Self, dict]:
-        """A record of every default, and its values to fill in (its defaults' lists are
-        shared: replace them). Runs for every record of a table (20,000 contacts at a
-        time), so it fills the instance's __dict__ directly instead of going through the
-        generated __init__. The fields go in in their declared order, id first, as
-        __init__ puts them: the instances of a kind then share one table of keys (a
-        contact's dict: 288 bytes, not 832; 20,000 contacts 10 MB, not 21)."""
-        record = object.__new__(cls)
-        values = record.__dict__
-        values["id"] = record_id
-        values.update(_shape(cls)[2])
-        return record, values
 
 
 _SHAPES: dict[type, tuple[frozenset[str], tuple[str, ...], dict]] = {}
@@ -149,27 +142,18 @@ class Contact(Record):
 
     @property
     def headline(self) -> str:
-        """"role @ company", with whichever part is known."""
-        if self.role and self.company:
-            return f"{self.role} @ {self.company}"
-        return self.role or (f"@ {self.company}" if self.company else "")
+        return headline(self.role, self.company)
 
     @property
     def stage_since(self) -> str:
         """When the contact entered its current stage (ISO), or when it was created."""
         return entered(self.stage, self.stage_history, self.created_at)
 
-    @classmethod
-    def from_board_row(cls, row: dict, contact_id: int | str) -> Contact:
-        """A contact with only what the board shows of it (a row of the file's board
-        table): fit to be shown, never to be written or worked out from."""
-        contact, values = cls._blank(int(contact_id))
-        values["stage_history"], values["tags"] = [], []
-        values["rev"], values["name"], values["role"] = row["rev"], row["name"], row["role"]
-        values["company"], values["industry"] = row["company"], row["industry"]
-        values["stage"], values["created_at"] = row["stage"], row["since"]
-        values["archived"] = row["archived"]
-        return contact
+def headline(role: str, company: str) -> str:
+    """"role @ company", with whichever part is known."""
+    if role and company:
+        return f"{role} @ {company}"
+    return role or (f"@ {company}" if company else "")
 
 
 def entered(stage: str, history: list[dict], created_at: str) -> str:
@@ -181,14 +165,14 @@ def entered(stage: str, history: list[dict], created_at: str) -> str:
     return created_at
 
 
-def board_row(doc: dict) -> dict:
+def board_row(contact_id: int, doc: dict) -> dict:
     """What the board shows of a stored contact: its row in the file's board table,
     which every write derives from the contacts and the app's start reads first (see
     store.storage)."""
     get, stage = doc.get, doc.get("stage", "target")  # (the fields' defaults: Contact's)
     return {"archived": get("archived", False), "company": get("company", ""),
-            "industry": get("industry", ""), "name": get("name", ""), "rev": get("rev", 0),
-            "role": get("role", ""),
+            "id": contact_id, "industry": get("industry", ""), "name": get("name", ""),
+            "rev": get("rev", 0), "role": get("role", ""),
             "since": entered(stage, get("stage_history", []), get("created_at", "")),
             "stage": stage}
 

@@ -5,6 +5,12 @@ crash in the middle of a write loses the database. This storage writes a tempora
 file in the same folder, fsyncs it, renames it over the database and fsyncs the
 folder. It keeps the last state it read or wrote in memory and reads the file again
 only when its stat says another process has written it since.
+
+Every write also puts in the file a table derived from the contacts, the board table: a
+row per contact of what the board shows, first in the file. A file whose digest says
+coffeechat wrote it (or checked it whole: store.checked) is read table by table; the
+app's start decodes the board table alone and the other tables after its first paint.
+The table is never part of the database the rest of coffeechat sees.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ _SORTED = orjson.OPT_SORT_KEYS
 LARGE_FILE = 4 << 20  # bytes from which msgspec reads the file (see decode)
 LONG_NUMBER = 19  # digits in a row from which a number may not fit in 64 bits
 _DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))  # a digit → "0", else " "
+META_TABLE = "meta"  # the schema version (store.db)
 BOARD_TABLE = "board"  # derived from the contacts by every write (board_row), read first
 DECODE_STEP = 500  # documents decoded at a time after a board-first open (see decode_some)
 # Fields whose values repeat from record to record (a stage, a kind of interaction, an
@@ -90,7 +97,7 @@ def encode(data: dict) -> Iterator[bytes]:
 def board_table(data: dict) -> dict:
     """The board table the file holds beside the other tables: a row per contact of
     what the board shows (its name sorts it first in the file)."""
-    return {key: board_row(doc) for key, doc in data.get(Contact.TABLE, {}).items()}
+    return {key: board_row(int(key), doc) for key, doc in data.get(Contact.TABLE, {}).items()}
 
 
 def _fed(contents, pieces: Iterator[bytes]) -> Iterator[bytes]:
@@ -189,6 +196,25 @@ def _split() -> Callable[[object], dict]:
     return msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
 
 
+def _tables(raw: bytes) -> dict[str, object]:
+    """Each table's JSON in a file known to fit (a file JSON decoders read: splitting it
+    checks no number), but the board table's."""
+    tables = _split()(raw)
+    tables.pop(BOARD_TABLE, None)
+    return tables
+
+
+def _table_json(raw: bytes, name: str) -> bytes | None:
+    """The JSON of the table `name` in a file as coffeechat writes it (see encode: the
+    board table first), found without reading the others; None if it is not there. In
+    that layout a line that starts with one space begins or ends a table, and only that
+    (a string's line breaks are escaped)."""
+    head = b"\n %s: {" % orjson.dumps(name)
+    start = (1 if raw.startswith(head, 1) else -1) if name == BOARD_TABLE else raw.rfind(head)
+    end = raw.find(b"\n }", start + len(head)) if start > 0 else -1
+    return raw[start + len(head) - 1:end + 3] if end > 0 else None
+
+
 def _orjson(part: object) -> object:
     return orjson.loads(memoryview(part))
 
@@ -282,11 +308,11 @@ class AtomicJSONStorage(Storage):
         # (None: it could not be compared, take it all as changed).
         self.on_reload: Callable[[list[Change] | None], None] | None = None
         self.board_first = False  # the next read may decode the board table alone
-        self.board_rows: dict[str, dict] | None = None  # that table, until taken
+        self.board_rows: list | None = None  # that table (store.board_rows), until taken
         self.stored_board: dict | None = None  # the board table the last whole read found
-        self._raw_tables: dict[str, object] = {}  # tables not decoded yet: their JSON
+        self._file_left: bytes | None = None  # the file, its tables not split yet
+        self._raw_tables: dict[str, bytes] = {}  # tables not decoded yet: their JSON
         self._decoding: _HalfDecoded | None = None
-        self._tables_copied = False  # see decode_some
 
     # -- reading -------------------------------------------------------------------
 
@@ -303,7 +329,8 @@ class AtomicJSONStorage(Storage):
     @property
     def decoding(self) -> bool:
         """Some tables are still to be decoded (after a board-first read)."""
-        return bool(self._raw_tables) or self._decoding is not None
+        return (self._file_left is not None or bool(self._raw_tables)
+                or self._decoding is not None)
 
     def read(self, tables: Collection[str] | None = None) -> dict | None:
         """The database as last read or written, read again if another process wrote
@@ -373,31 +400,42 @@ class AtomicJSONStorage(Storage):
         for any other file."""
         if not checked.known_to_fit(self.path, contents):
             return False
-        import msgspec
+        if board_first and (board := _table_json(raw, BOARD_TABLE)) is not None:
+            from store.board_rows import board_rows
 
-        try:
-            tables = _split()(raw)
-        except msgspec.DecodeError:
-            return False
-        board = tables.pop(BOARD_TABLE, None)
-        if board_first and board is not None:
-            self.board_rows = _decoder(board)(board)
-            self._data, self._raw_tables = {}, tables
-        else:
-            self._data = {name: _decoder(table)(table) for name, table in tables.items()}
+            meta = _table_json(raw, META_TABLE)
+            rows = board_rows(board)
+            if rows is not None and meta is not None:
+                self.board_rows, self._file_left = rows, raw
+                self._data = {META_TABLE: orjson.loads(meta)}  # (what open looks at)
+                return True
+        self._data = {name: _decoder(table)(table) for name, table in _tables(raw).items()}
         return True
 
     def _drop_raw_tables(self) -> None:
-        self._raw_tables, self._decoding, self.board_rows = {}, None, None
-        self._tables_copied = False
+        self._file_left, self._raw_tables, self._decoding = None, {}, None
+        self.board_rows = None
+
+    def _tables_left(self) -> dict[str, bytes]:
+        """The tables still to decode, each its own copy of its JSON (freed once decoded:
+        the file's bytes go as soon as they are split, not with the last table)."""
+        if self._file_left is not None:
+            raw, self._file_left = self._file_left, None
+            self._raw_tables = {name: bytes(memoryview(table))
+                                for name, table in _tables(raw).items()
+                                if name not in self._data}
+        return self._raw_tables
 
     def _decode_tables(self, names: Collection[str] | None) -> None:
         """Decode these tables now, whole (None: every one left)."""
+        if names is not None and all(name in self._data for name in names):
+            return
         half = self._decoding
         if half is not None and (names is None or half.name in names):
             self._data[half.name], self._decoding = half.rest(), None
-        for name in [n for n in self._raw_tables if names is None or n in names]:
-            raw = self._raw_tables.pop(name)
+        left = self._tables_left()
+        for name in [n for n in left if names is None or n in names]:
+            raw = left.pop(name)
             self._data[name] = _decoder(raw)(raw)
         if not self.decoding:
             self.board_rows = None
@@ -408,16 +446,11 @@ class AtomicJSONStorage(Storage):
         the rest step by step never keeps another waiting for long."""
         half = self._decoding
         if half is None:
-            if not self._raw_tables:
+            left = self._tables_left()
+            if not left:
                 return True
-            if not self._tables_copied:
-                # Each table's JSON a copy of its own, freed once decoded: the file's
-                # bytes go now, not with the last table.
-                self._tables_copied = True
-                self._raw_tables = {name: bytes(memoryview(table))
-                                    for name, table in self._raw_tables.items()}
-            name = Contact.TABLE if Contact.TABLE in self._raw_tables else min(self._raw_tables)
-            half = self._decoding = _HalfDecoded(name, self._raw_tables.pop(name))
+            name = Contact.TABLE if Contact.TABLE in left else min(left)
+            half = self._decoding = _HalfDecoded(name, left.pop(name))
         if half.step():
             self._data[half.name], self._decoding = half.docs, None
         if not self.decoding:
@@ -471,7 +504,8 @@ class AtomicJSONStorage(Storage):
         self._backup_once_a_day()
         contents = checked.digest()
         with gc_paused():
-            write_private(self.path, _fed(contents, encode({**data, BOARD_TABLE: board_table(data)})))
+            file = {**data, BOARD_TABLE: board_table(data)}
+            write_private(self.path, _fed(contents, encode(file)))
         self._fingerprint = _fingerprint(os.stat(self.path))
         self.contents = contents.hexdigest()
 
