@@ -406,20 +406,22 @@ class AtomicJSONStorage(Storage):
         known (see store.checked), so its board table is the one its contacts give and
         a read that does not show the board never decodes it. `board_first`: decode the
         board table alone, the others as they are asked for. False, having read nothing,
-        for any other file."""
+        for any other file, and for a small one a command reads."""
         if not checked.known_to_fit(self.path, contents):
             return False
-        self._board_read = board = _table_json(raw, BOARD_TABLE)
+        board = _table_json(raw, BOARD_TABLE)
         if board_first and board is not None:
             from store.board_rows import board_rows
 
             meta = _table_json(raw, META_TABLE)
             rows = board_rows(board)
             if rows is not None and meta is not None:
-                self.board_rows, self._file_left = rows, raw
+                self.board_rows, self._file_left, self._board_read = rows, raw, board
                 self._data = {META_TABLE: orjson.loads(meta)}  # (what open looks at)
                 return True
-        decode, self._data = _decoder(raw), {}
+        if len(raw) < LARGE_FILE:
+            return False  # (orjson reads it whole sooner than msgspec is imported)
+        decode, self._data, self._board_read = _decoder(raw), {}, board
         for name, table in _tables(raw).items():
             self._landed(name, decode(table))
         return True
