@@ -15,8 +15,9 @@ from store import checked
 from store.db import Store
 from store.followups import move_contact
 from store.records import Contact
-from tests.screen import wait_for_text, wait_until
+from tests.screen import wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
+from tui.modals.help import HelpScreen
 
 
 def people(db_path, clock) -> Store:
@@ -168,8 +169,12 @@ async def test_keys_wait_for_the_rest_of_the_file_and_then_run_in_order(db_path,
     app = make_app(first)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_text(pilot, "Bo Diaz")
+        await pilot.press("question_mark")  # help works at once
+        await wait_for_screen(pilot, HelpScreen)
+        await pilot.press("escape")
         await pilot.press("right")  # looking around works at once: the contacted column
-        await wait_until(pilot, lambda: app.screen.active_stage == "contacted", "moved right")
+        await wait_until(pilot, lambda: getattr(app.screen, "active_stage", "") == "contacted",
+                         "moved right")
         await pilot.press(">", "right")  # Bo to met (focus follows), then one column on
         assert app.screen.active_stage == "contacted"  # both wait, in order
         assert json.loads(db_path.read_text())["contacts"]["2"]["stage"] == "contacted"

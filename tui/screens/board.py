@@ -43,10 +43,11 @@ from tui.threads import hand_back
 from widgets.stage_column import Card, Cards, StageColumn, fit
 
 # What a key can do while the file is still being read (after a board-first open, the
-# board holds only what its table shows of each contact): look around. Any other key
-# waits, with every key after it, until the whole file is read (a few hundred ms at
-# 20,000 contacts).
-BROWSING = {"cursor", "cursor_to", "page", "column", "jump", "zoom", "toggle_archived"}
+# board holds only what its table shows of each contact): look around, ask for help,
+# quit. Any other key waits, with every key after it, until the whole file is read (a
+# few hundred ms at 20,000 contacts).
+BROWSING = {"cursor", "cursor_to", "page", "column", "jump", "zoom", "toggle_archived",
+            "app.help", "app.quit"}
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
                   "draft", "agenda", "reply", "merge", "delete", "settings"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
