@@ -69,7 +69,9 @@ class DueNews:
 
 
 class BoardModel:
-    """Every contact the board may show, and what it shows of them."""
+    """Every contact the board may show, and what it shows of them. Loaded from the
+    file's board table (a board-first start), `contacts` holds BoardRows (store.board_rows:
+    what a card shows) until `complete` takes the whole records in."""
 
     def __init__(self) -> None:
         self.contacts: dict[int, Contact] = {}
