@@ -34,6 +34,7 @@ from store.merge import (
 )
 from store.method import CLASS_MARK, reply_classes
 from store.records import STAGES, Contact, Interaction, stage_after
+from store.storage import gc_paused
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
 from tui.keys import help_key
@@ -400,8 +401,10 @@ class BoardScreen(Screen):
     def _read_rest(self, asked: int) -> None:
         """Read the rest of the file, then every contact whole and what is due."""
         store = self.app.store
-        store.read_rest()
-        contacts = store.contacts(include_archived=True)
+        # What is read belongs with what start-up built: frozen with it (App.on_ready).
+        with gc_paused(freeze=self.app.started_frozen):
+            store.read_rest()
+            contacts = store.contacts(include_archived=True)
         hand_back(self, self._read, contacts)
         hand_back(self, self.show_overdue, self.news_of_everyone(asked, contacts))
 
@@ -415,7 +418,6 @@ class BoardScreen(Screen):
         if self.pass_wanted:
             self.pass_wanted = False
             self.refresh_overdue()
-        self.app.freeze_start()  # what was read belongs with what start-up built
         keys, self.keys_while_reading = self.keys_while_reading, []
         for key in keys:
             self.app.post_message(key)
