@@ -24,13 +24,18 @@ def digest(contents: bytes = b"") -> hashlib._Hash:
     return hashlib.sha256(contents)
 
 
+# What a kept answer says besides "every record fits": 2, its board table is the one its
+# contacts give and it has no whole number beyond 64 bits (see Store._check_records).
+SAYS = 2
+
+
 @cache
 def rules() -> str:
-    """A digest of every rule the record check applies (see store.schema): a change to
-    any rule makes every kept answer unknown."""
+    """A digest of every rule the record check applies (see store.schema) and of what a
+    kept answer says: a change to either makes every kept answer unknown."""
     from store.schema import rules_text
 
-    return hashlib.sha256(rules_text().encode()).hexdigest()
+    return hashlib.sha256(f"{SAYS}\n{rules_text()}".encode()).hexdigest()
 
 
 def _entry(path: Path) -> Path:

@@ -169,7 +169,8 @@ class Store:
         and while there are any, nothing is written. `contents`: the digest of the file
         as read; a file known to fit (written by coffeechat, or checked before: see
         store.checked) is not checked again. A file is known to fit once checked only if
-        its board table, when it has one, is the one its contacts give."""
+        its board table, when it has one, is the one its contacts give, and it has no
+        whole number beyond 64 bits (a known file is read as if it had none)."""
         stored_board = self._storage.take_stored_board()
         if contents is not None and checked.known_to_fit(self.path, contents):
             self.invalid, self._hidden = [], {}
@@ -179,7 +180,7 @@ class Store:
         self._hidden = {}
         for invalid in self.invalid:
             self._hidden.setdefault(invalid.table, set()).add(invalid.key)
-        if not self.invalid and contents is not None and (
+        if not self.invalid and contents is not None and not self._storage.long_number and (
                 stored_board is None or stored_board == board_table(data)):
             checked.fits(self.path, contents)
 

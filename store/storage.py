@@ -116,13 +116,13 @@ def _fed(contents, pieces: Iterator[bytes]) -> Iterator[bytes]:
         yield piece
 
 
-def decode(raw: bytes) -> object:
+def decode(raw: bytes, long_number: bool | None = None) -> object:
     """The JSON document in `raw`. A large file is read by msgspec, which keeps a third less
     memory at its peak than orjson (20,000 contacts: 120 MB against 175 MB) and is faster;
     what msgspec refuses, and whole numbers beyond 64 bits (orjson reads those as floats),
     are read by orjson, so every file reads as it always did and a bad one gets orjson's
-    message."""
-    if len(raw) < LARGE_FILE or _has_long_number(raw):
+    message. `long_number`: whether `raw` has one, if known."""
+    if len(raw) < LARGE_FILE or (_has_long_number(raw) if long_number is None else long_number):
         return orjson.loads(raw)
     import msgspec  # only for a large file: its import costs more than it saves on a small one
 
@@ -227,21 +227,22 @@ def _orjson(part: object) -> object:
     return orjson.loads(memoryview(part))
 
 
-def _decoder(raw: bytes) -> Callable[[object], object]:
-    """What decodes a part (a table, a document) of the file `raw` as decode() reads the
-    whole file: by msgspec unless the file has a long number, and by orjson what msgspec
-    refuses."""
-    if _has_long_number(raw):
-        return _orjson
-    import msgspec
+def _decode_part(part: object) -> object:
+    """A part (a table, a document) of a file known to fit, as decode() reads the whole:
+    such a file has no whole number beyond 64 bits (orjson never writes one, and a file
+    that has one is never kept as known: see AtomicJSONStorage.long_number)."""
+    decode, refused = _msgspec()
+    try:
+        return decode(part)
+    except refused:
+        return _orjson(part)
 
-    def decode(part: object) -> object:
-        try:
-            return msgspec.json.decode(part)
-        except msgspec.DecodeError:
-            return _orjson(part)
 
-    return decode
+@cache
+def _msgspec() -> tuple[Callable[[object], object], type[Exception]]:
+    import msgspec  # (see decode)
+
+    return msgspec.json.decode, msgspec.DecodeError
 
 
 _KEY_SHARING: dict[str, type] = {}  # a class per table: see _compact
@@ -278,17 +279,16 @@ def _compact(table: str, doc: dict) -> dict:
 class _HalfDecoded:
     """A table decoded DECODE_STEP documents at a time."""
 
-    def __init__(self, name: str, raw: object, decode: Callable[[object], object]) -> None:
+    def __init__(self, name: str, raw: object) -> None:
         self.name, self.docs = name, {}
-        self._decode = decode
         self._left = list(_split()(raw).items())  # each document's JSON
         self._done = 0
 
     def step(self) -> bool:
         """Decode the next documents; True when the table is done."""
-        decode, docs, end = self._decode, self.docs, self._done + DECODE_STEP
+        docs, end = self.docs, self._done + DECODE_STEP
         for key, doc in self._left[self._done:end]:
-            docs[key] = _compact(self.name, decode(doc))
+            docs[key] = _compact(self.name, _decode_part(doc))
         self._done = end
         return end >= len(self._left)
 
@@ -320,7 +320,9 @@ class AtomicJSONStorage(Storage):
         self.stored_board: dict | None = None  # the board table the last whole read found
         self._file_left: bytes | None = None  # the file, its tables not split yet
         self._raw_tables: dict[str, bytes] = {}  # tables not decoded yet: their JSON
-        self._decode_left: Callable[[object], object] = _orjson  # (see _tables_left)
+        # The last whole read found a whole number beyond 64 bits (or digits that look
+        # like one, in a text): the file is never kept as known to fit (_decode_part).
+        self.long_number = False
         self._decoding: _HalfDecoded | None = None
         self._board_made: dict[str, tuple[dict, bytes]] = {}  # see _board_lines
         # The board table's JSON as a known file had it (then with the contact documents
@@ -384,6 +386,7 @@ class AtomicJSONStorage(Storage):
         with gc_paused():
             known = self._load_known(raw, contents, board_first)
         if not known:
+            self.long_number = _has_long_number(raw)
             data = self._decode_whole(raw)
             self.stored_board = data.pop(BOARD_TABLE, None)
             self._data = data
@@ -395,7 +398,7 @@ class AtomicJSONStorage(Storage):
     def _decode_whole(self, raw: bytes) -> dict:
         try:
             with gc_paused():
-                data = decode(raw)
+                data = decode(raw, self.long_number)
         except orjson.JSONDecodeError as exc:
             raise bad_file(self.path, f"is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
         if not isinstance(data, dict) or not all(
@@ -425,9 +428,9 @@ class AtomicJSONStorage(Storage):
                 return True
         if len(raw) < LARGE_FILE:
             return False  # (orjson reads it whole sooner than msgspec is imported)
-        decode, self._data, self._board_read = _decoder(raw), {}, board
+        self._data, self._board_read = {}, board
         for name, table in _tables(raw).items():
-            self._landed(name, decode(table))
+            self._landed(name, _decode_part(table))
         return True
 
     def _landed(self, name: str, docs: dict) -> None:
@@ -448,7 +451,6 @@ class AtomicJSONStorage(Storage):
         the file's bytes go as soon as they are split, not with the last table)."""
         if self._file_left is not None:
             raw, self._file_left = self._file_left, None
-            self._decode_left = _decoder(raw)
             self._raw_tables = {name: bytes(memoryview(table))
                                 for name, table in _tables(raw).items()
                                 if name not in self._data}
@@ -463,7 +465,7 @@ class AtomicJSONStorage(Storage):
             self._landed(half.name, half.rest())
         left = self._tables_left()
         for name in [n for n in left if names is None or n in names]:
-            self._landed(name, self._decode_left(left.pop(name)))
+            self._landed(name, _decode_part(left.pop(name)))
         if not self.decoding:
             self.board_rows = None
 
@@ -477,7 +479,7 @@ class AtomicJSONStorage(Storage):
             if not left:
                 return True
             name = Contact.TABLE if Contact.TABLE in left else min(left)
-            half = self._decoding = _HalfDecoded(name, left.pop(name), self._decode_left)
+            half = self._decoding = _HalfDecoded(name, left.pop(name))
         if half.step():
             self._landed(half.name, half.docs)
         if not self.decoding:
