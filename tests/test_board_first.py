@@ -54,6 +54,16 @@ def test_every_write_keeps_the_board_table_first_in_the_file(db_path, clock):
     assert "board" not in store.data()  # derived: no table of the database's own
 
 
+def test_a_row_of_a_document_missing_fields_shows_what_its_record_does():
+    from store.board_rows import board_rows
+    from store.records import board_row
+
+    for doc in ({}, {"name": "Old", "stage": "met"},
+                {"stage": "met", "stage_history": [{"stage": "met", "at": "2026-01-02T10:00"}]}):
+        (row,) = board_rows(json.dumps({"7": board_row(7, doc)}).encode())
+        assert shown([row]) == shown([Contact.from_doc(doc, 7)])
+
+
 def test_a_board_first_open_shows_the_board_table_and_reads_the_rest_later(db_path, clock):
     people(db_path, clock)
     whole = Store(db_path)
