@@ -23,6 +23,7 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import cache
+from itertools import islice
 from datetime import date
 from pathlib import Path
 
@@ -80,25 +81,26 @@ def _by_id(key: str) -> tuple[int, str]:
     return (len(key), key)  # "9" before "10": document ids in number order
 
 
-def _json(doc: dict | bytes) -> bytes:
-    return doc if type(doc) is bytes else orjson.dumps(doc, option=_SORTED)
+def _lines(table: dict) -> Iterator[bytes]:
+    """A table's lines in the file: one per document in id order, its keys sorted."""
+    for key in sorted(table, key=_by_id):
+        yield b"\n  %s: %s" % (orjson.dumps(key), orjson.dumps(table[key], option=_SORTED))
 
 
 def encode(data: dict) -> Iterator[bytes]:
     """The database file in pieces: a table per key, a document per line with its keys
-    sorted (a document given as bytes is its JSON already). A change to a contact shows
-    as one changed line (for diff, grep and git), and a 20,000-contact file is never one
-    20 MB string in memory."""
+    sorted (a table given as a list is its lines already: see _lines). A change to a
+    contact shows as one changed line (for diff, grep and git), and a 20,000-contact
+    file is never one 20 MB string in memory."""
     yield b"{"
     for n, name in enumerate(sorted(data)):
         yield b"%s\n %s: {" % (b"," if n else b"", orjson.dumps(name))
         table = data[name]
-        keys = sorted(table, key=_by_id)
-        for start in range(0, len(keys), WRITE_BATCH):
-            yield (b"," if start else b"") + b",".join(
-                b"\n  %s: %s" % (orjson.dumps(key), _json(table[key]))
-                for key in keys[start : start + WRITE_BATCH]
-            )
+        lines = iter(table) if type(table) is list else _lines(table)
+        start = b""
+        while batch := list(islice(lines, WRITE_BATCH)):
+            yield start + b",".join(batch)
+            start = b","
         yield b"\n }"
     yield b"\n}\n"
 
@@ -325,9 +327,6 @@ class AtomicJSONStorage(Storage):
         self.long_number = False
         self._decoding: _HalfDecoded | None = None
         self._board_made: dict[str, tuple[dict, bytes]] = {}  # see _board_lines
-        # The board table's JSON as a known file had it (then with the contact documents
-        # it was made from, once they are decoded): the first write's rows (_board_lines).
-        self._board_read: bytes | tuple[bytes, dict] | None = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -416,35 +415,29 @@ class AtomicJSONStorage(Storage):
         for any other file, and for a small one a command reads."""
         if not checked.known_to_fit(self.path, contents):
             return False
-        board = _table_json(raw, BOARD_TABLE)
-        if board_first and board is not None:
+        if board_first and (board := _table_json(raw, BOARD_TABLE)) is not None:
             from store.board_rows import board_rows
 
             meta = _table_json(raw, META_TABLE)
             rows = board_rows(board)
             if rows is not None and meta is not None:
-                self.board_rows, self._file_left, self._board_read = rows, raw, board
+                self.board_rows, self._file_left = rows, raw
                 self._data = {META_TABLE: orjson.loads(meta)}  # (what open looks at)
                 return True
         if len(raw) < LARGE_FILE:
             return False  # (orjson reads it whole sooner than msgspec is imported)
-        self._data, self._board_read = {}, board
-        for name, table in _tables(raw).items():
-            self._landed(name, _decode_part(table))
+        self._data = {name: _decode_part(table) for name, table in _tables(raw).items()}
         return True
 
     def _landed(self, name: str, docs: dict) -> None:
-        """A table is decoded: the contacts are the documents the board table as read was
-        made from (see _board_lines)."""
+        """A table is decoded."""
         if self._decoding is not None and self._decoding.name == name:
             self._decoding = None
         self._data[name] = docs
-        if name == Contact.TABLE and isinstance(self._board_read, bytes):
-            self._board_read = (self._board_read, dict(docs))
 
     def _drop_raw_tables(self) -> None:
         self._file_left, self._raw_tables, self._decoding = None, {}, None
-        self.board_rows, self._board_read = None, None
+        self.board_rows = None
 
     def _tables_left(self) -> dict[str, bytes]:
         """The tables still to decode, each its own copy of its JSON (freed once decoded:
@@ -538,25 +531,20 @@ class AtomicJSONStorage(Storage):
         self._fingerprint = _fingerprint(os.stat(self.path))
         self.contents = contents.hexdigest()
 
-    def _board_lines(self, contacts: dict) -> dict[str, bytes]:
-        """The board table to write, each row encoded once per contact document: a stored
-        document is never changed in place (every write puts a new one: Store._put), so
-        a row made from the same document is the same row (20,000 rows: 80 ms a write
-        made afresh)."""
+    def _board_lines(self, contacts: dict) -> list[bytes]:
+        """The board table's lines to write, each made once per contact document: a
+        stored document is never changed in place (every write puts a new one:
+        Store._put), so a line made from the same document is the same line (20,000
+        lines: 80 ms a write made afresh)."""
         made, lines = self._board_made, {}
-        if isinstance(self._board_read, tuple):  # the rows as read, of the documents read
-            board, read = self._board_read
-            rows = _split()(board)
-            made = {key: (doc, bytes(memoryview(rows[key])))
-                    for key, doc in read.items() if key in rows}
-        self._board_read = None
-        for key, doc in contacts.items():
-            done = made.get(key)
+        for key in sorted(contacts, key=_by_id):
+            doc, done = contacts[key], made.get(key)
             if done is None or done[0] is not doc:
-                done = (doc, orjson.dumps(board_row(int(key), doc), option=_SORTED))
+                row = orjson.dumps(board_row(int(key), doc), option=_SORTED)
+                done = (doc, b"\n  %s: %s" % (orjson.dumps(key), row))
             lines[key] = done
         self._board_made = lines
-        return {key: line for key, (_, line) in lines.items()}
+        return [line for _, line in lines.values()]
 
     def _backup_once_a_day(self) -> None:
         """Copy the file as it was before the first write of each day; keep a week of
