@@ -42,21 +42,39 @@ def _entry(path: Path) -> Path:
     return cache_dir() / "checked" / hashlib.sha256(os.fsencode(path)).hexdigest()
 
 
+WROTE = "wrote\n"  # what a kept answer adds for a file coffeechat wrote (store.layout)
+
+
+def _answer(path: Path, contents: str) -> str | None:
+    """What is kept of the file at `path` with contents of digest `contents` ("" or
+    WROTE), checked by the rules of this coffeechat; None if nothing is."""
+    try:
+        text = _entry(path).read_text()
+    except (OSError, UnicodeDecodeError):
+        return None
+    head = f"{rules()}\n{contents}\n"
+    return text[len(head):] if text.startswith(head) else None
+
+
 def known_to_fit(path: Path, contents: str) -> bool:
     """True when the file at `path` with contents of digest `contents` was found to fit
     every record kind by the rules of this coffeechat."""
-    try:
-        return _entry(path).read_text() == f"{rules()}\n{contents}\n"
-    except (OSError, UnicodeDecodeError):
-        return False
+    return _answer(path, contents) is not None
 
 
-def fits(path: Path, contents: str) -> None:
-    """Keep that the file at `path` with contents of digest `contents` fits every kind.
-    A cache: a folder that cannot be written only costs the next open a check."""
+def wrote(path: Path, contents: str) -> bool:
+    """True when coffeechat wrote those contents: they lie as store.layout says."""
+    return _answer(path, contents) == WROTE
+
+
+def fits(path: Path, contents: str, wrote: bool = False) -> None:
+    """Keep that the file at `path` with contents of digest `contents` fits every kind
+    (and that coffeechat `wrote` it). A cache: a folder that cannot be written only
+    costs the next open a check."""
     entry = _entry(path)
     try:
         private_folder(entry.parent)
-        write_private(entry, [f"{rules()}\n{contents}\n".encode()], durable=False)
+        write_private(entry, [f"{rules()}\n{contents}\n{WROTE if wrote else ''}".encode()],
+                      durable=False)
     except (OSError, StoreError):
         pass

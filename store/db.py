@@ -248,7 +248,7 @@ class Store:
                     finally:
                         self._file_lock.release()
                     if self._storage.contents not in (contents, None):
-                        checked.fits(self.path, self._storage.contents)  # (every write fits)
+                        checked.fits(self.path, self._storage.contents, wrote=True)  # (every write fits)
                     if ok:
                         recorder = getattr(self._recording, "log", None)
                         if recorder is not None:
@@ -391,7 +391,7 @@ class Store:
         rows = data.setdefault(table, {})
         before = rows.get(str(record_id))
         rows[str(record_id)] = doc
-        self._storage.write(data)
+        self._storage.write(data, touched=(table, str(record_id)))
         self._log.append(Change(table, record_id, before, doc))
 
     def _drop(self, table: str, record_id: int) -> None:
@@ -399,7 +399,7 @@ class Store:
             raise self.read_only_error()
         data = self._storage.read()
         before = data.get(table, {}).pop(str(record_id), None)
-        self._storage.write(data)
+        self._storage.write(data, touched=(table, str(record_id)))
         if before is not None:
             self._log.append(Change(table, record_id, before, None))
 

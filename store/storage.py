@@ -11,6 +11,10 @@ row per contact of what the board shows, first in the file. A file whose digest 
 coffeechat wrote it (or checked it whole: store.checked) is read table by table; the
 app's start decodes the board table alone and the other tables after its first paint.
 The table is never part of the database the rest of coffeechat sees.
+
+A write that changed a few documents splices their lines (and their board rows) into the
+file as coffeechat last wrote it, copying the rest (store.layout); any other write, and
+one to a file coffeechat did not write, encodes the whole file.
 """
 
 from __future__ import annotations
@@ -23,7 +27,6 @@ import sys
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from functools import cache
-from itertools import islice
 from datetime import date
 from pathlib import Path
 
@@ -36,17 +39,17 @@ from store.errors import StoreError
 from store.files import (
     FILE_MODE, FOLDER_MODE, open_regular, private_folder, read_chunks, write_private,
 )
+from store.layout import Lines, Spans, encode, line, splice
 from store.records import Contact, board_row
 
 BACKUP_DAYS = 7
 BACKUP_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})\.json")
-WRITE_BATCH = 1000  # documents encoded and written at a time
-_SORTED = orjson.OPT_SORT_KEYS
 LARGE_FILE = 4 << 20  # bytes from which msgspec reads the file (see decode)
 LONG_NUMBER = 19  # digits in a row from which a number may not fit in 64 bits
 _DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))  # a digit → "0", else " "
 META_TABLE = "meta"  # the schema version (store.db)
 BOARD_TABLE = "board"  # derived from the contacts by every write (board_row), read first
+SPLICE_MOST = 200  # documents changed by one write from which it encodes the whole file
 DECODE_STEP = 500  # documents decoded at a time after a board-first open (see decode_some)
 # Fields whose values repeat from record to record (a stage, a kind of interaction, an
 # employer, a tag; "a.b": field b of each entry of list a): the app's background read
@@ -75,34 +78,6 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if was_enabled:
             gc.enable()
-
-
-def _by_id(key: str) -> tuple[int, str]:
-    return (len(key), key)  # "9" before "10": document ids in number order
-
-
-def _lines(table: dict) -> Iterator[bytes]:
-    """A table's lines in the file: one per document in id order, its keys sorted."""
-    for key in sorted(table, key=_by_id):
-        yield b"\n  %s: %s" % (orjson.dumps(key), orjson.dumps(table[key], option=_SORTED))
-
-
-def encode(data: dict) -> Iterator[bytes]:
-    """The database file in pieces: a table per key, a document per line with its keys
-    sorted (a table given as a list is its lines already: see _lines). A change to a
-    contact shows as one changed line (for diff, grep and git), and a 20,000-contact
-    file is never one 20 MB string in memory."""
-    yield b"{"
-    for n, name in enumerate(sorted(data)):
-        yield b"%s\n %s: {" % (b"," if n else b"", orjson.dumps(name))
-        table = data[name]
-        lines = iter(table) if type(table) is list else _lines(table)
-        start = b""
-        while batch := list(islice(lines, WRITE_BATCH)):
-            yield start + b",".join(batch)
-            start = b","
-        yield b"\n }"
-    yield b"\n}\n"
 
 
 def board_table(data: dict) -> dict:
@@ -326,7 +301,14 @@ class AtomicJSONStorage(Storage):
         # like one, in a text): the file is never kept as known to fit (_decode_part).
         self.long_number = False
         self._decoding: _HalfDecoded | None = None
-        self._board_made: dict[str, tuple[dict, bytes]] = {}  # see _board_lines
+        # The file at _fingerprint is in encode's layout (coffeechat wrote it): a write of
+        # a few documents splices their lines into it (see _splice), and where its tables
+        # are, once known.
+        self._ours = False
+        self._spans: Spans | None = None
+        # The documents changed since the last write, {(table, id)}; None: unknown (a
+        # write that named none), the whole file is encoded.
+        self._touched: set[tuple[str, str]] | None = set()
 
     # -- reading -------------------------------------------------------------------
 
@@ -390,6 +372,7 @@ class AtomicJSONStorage(Storage):
             self.stored_board = data.pop(BOARD_TABLE, None)
             self._data = data
         self._fingerprint, self.contents = _fingerprint(st), contents
+        self._ours, self._spans = checked.wrote(path, contents), None
         if self._loaded_once and self.on_reload is not None:
             self.on_reload(diff(old, self._data) if old is not None else None)
         self._loaded_once = True
@@ -487,10 +470,19 @@ class AtomicJSONStorage(Storage):
 
     # -- writing -------------------------------------------------------------------
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict, touched: tuple[str, str] | None = None) -> None:
+        """Write `data`, of which the document `touched` (table, id) changed; None: any
+        may have (nothing but a write that names what it changed is spliced)."""
+        if touched is None:
+            self._touched = None
+        elif self._touched is not None:
+            self._touched.add(touched)
         if self._batch_depth:
             self._pending = data
             return
+        self._commit(data)
+
+    def _commit(self, data: dict) -> None:
         try:
             self._write_file(data)
         except BaseException:
@@ -513,38 +505,68 @@ class AtomicJSONStorage(Storage):
             return
         pending, self._pending = self._pending, None
         if commit and pending is not None:
-            self.write(pending)
+            self._commit(pending)
         elif pending is not None:
             self.forget()
 
     def forget(self) -> None:
         self._data, self._fingerprint, self._pending = None, None, None
         self.contents = None
+        self._ours, self._spans, self._touched = False, None, set()
         self._drop_raw_tables()
 
     def _write_file(self, data: dict) -> None:
         self._backup_once_a_day()
         contents = checked.digest()
-        with gc_paused():
-            file = {**data, BOARD_TABLE: self._board_lines(data.get(Contact.TABLE, {}))}
-            write_private(self.path, _fed(contents, encode(file)))
+        touched, self._touched = self._touched, set()
+        spans: Spans = {}
+        with gc_paused(), self._old_lines() as old:
+            pieces = self._splice(old, data, touched, spans) if old and touched is not None else None
+            if pieces is None:
+                spans.clear()
+                pieces = encode({**data, BOARD_TABLE: board_table(data)}, spans)
+            write_private(self.path, _fed(contents, pieces))
         self._fingerprint = _fingerprint(os.stat(self.path))
         self.contents = contents.hexdigest()
+        self._ours, self._spans = True, spans
 
-    def _board_lines(self, contacts: dict) -> list[bytes]:
-        """The board table's lines to write, each made once per contact document: a
-        stored document is never changed in place (every write puts a new one:
-        Store._put), so a line made from the same document is the same line (20,000
-        lines: 80 ms a write made afresh)."""
-        made, lines = self._board_made, {}
-        for key in sorted(contacts, key=_by_id):
-            doc, done = contacts[key], made.get(key)
-            if done is None or done[0] is not doc:
-                row = orjson.dumps(board_row(int(key), doc), option=_SORTED)
-                done = (doc, b"\n  %s: %s" % (orjson.dumps(key), row))
-            lines[key] = done
-        self._board_made = lines
-        return [line for _, line in lines.values()]
+    @contextmanager
+    def _old_lines(self) -> Iterator[Lines | None]:
+        """The file as last read or written, open, when it is in encode's layout and
+        still there as it was; else None."""
+        try:
+            f = open_regular(self.path) if self._ours else None
+        except OSError:
+            f = None
+        if f is None:
+            yield None
+            return
+        with f:
+            same = _fingerprint(os.fstat(f.fileno())) == self._fingerprint
+            yield Lines(f.fileno()) if same else None
+
+    def _splice(self, old: Lines, data: dict, touched: set[tuple[str, str]],
+                spans: Spans) -> Iterator[bytes] | None:
+        """The file's pieces with the `touched` documents' lines (and their board rows)
+        put in place of those in `old`, every other line copied; None when the whole
+        file is better encoded: many documents changed, or a table came or went."""
+        if len(touched) > SPLICE_MOST:
+            return None
+        try:
+            if self._spans is None:
+                self._spans = old.spans()
+            if self._spans is None or self._spans.keys() != {*data, BOARD_TABLE}:
+                return None
+            changes: dict[str, dict[str, bytes | None]] = {}
+            for table, key in touched:
+                doc = data.get(table, {}).get(key)
+                changes.setdefault(table, {})[key] = None if doc is None else line(key, doc)
+                if table == Contact.TABLE:
+                    row = None if doc is None else line(key, board_row(int(key), doc))
+                    changes.setdefault(BOARD_TABLE, {})[key] = row
+            return splice(old, self._spans, changes, spans)
+        except OSError:  # (not in encode's layout after all: see Lines)
+            return None
 
     def _backup_once_a_day(self) -> None:
         """Copy the file as it was before the first write of each day; keep a week of

@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+import store.layout
 import store.storage
 from store import checked
 from store.db import Store
@@ -118,7 +119,7 @@ def test_another_process_writing_while_reading_makes_the_next_read_whole(db_path
 
 def written_as_coffeechat_does(db_path, data: dict) -> None:
     """A hand edit that keeps the file's layout (the board table first, a line each)."""
-    db_path.write_bytes(b"".join(store.storage.encode(data)))
+    db_path.write_bytes(b"".join(store.layout.encode(data)))
 
 
 def test_a_hand_edited_file_is_read_whole_and_its_stale_table_never_shown(db_path, clock):
