@@ -36,6 +36,22 @@ def line(key: str, doc: dict) -> bytes:
     return b"\n  %s: %s" % (orjson.dumps(key), orjson.dumps(doc, option=SORTED))
 
 
+def _head(n: int, name: str) -> bytes:
+    """What comes before the `n`th table's JSON."""
+    return b"%s\n %s: " % (b"," if n else b"{", orjson.dumps(name))
+
+
+def spans_of(tables: dict) -> Spans:
+    """Where each table's lines are in a file encode wrote, from each table's JSON (any
+    buffer: bytes, msgspec.Raw) in the file's order."""
+    spans, at = {}, 0
+    for n, (name, table) in enumerate(tables.items()):
+        start = at + len(_head(n, name)) + 1
+        at = start - 1 + len(memoryview(table))
+        spans[name] = (start, at - 3)
+    return spans
+
+
 def encode(data: dict, spans: Spans | None = None) -> Iterator[bytes]:
     """The database file in pieces: a table per key, a document per line. A change to a
     contact shows as one changed line (for diff, grep and git), and a 20,000-contact
@@ -43,7 +59,7 @@ def encode(data: dict, spans: Spans | None = None) -> Iterator[bytes]:
     lines are."""
     at = 0
     for n, name in enumerate(sorted(data)):
-        head = b"%s\n %s: {" % (b"," if n else b"{", orjson.dumps(name))
+        head = _head(n, name) + b"{"
         yield head
         at += len(head)
         start, table = at, data[name]

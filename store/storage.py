@@ -39,7 +39,7 @@ from store.errors import StoreError
 from store.files import (
     FILE_MODE, FOLDER_MODE, open_regular, private_folder, read_chunks, write_private,
 )
-from store.layout import Lines, Spans, encode, line, splice
+from store.layout import Lines, Spans, encode, line, spans_of, splice
 from store.records import Contact, board_row
 
 BACKUP_DAYS = 7
@@ -179,14 +179,6 @@ def _split() -> Callable[[object], dict]:
     import msgspec
 
     return msgspec.json.Decoder(dict[str, msgspec.Raw]).decode
-
-
-def _tables(raw: bytes) -> dict[str, object]:
-    """Each table's JSON in a file known to fit (a file JSON decoders read: splitting it
-    checks no number), but the board table's."""
-    tables = _split()(raw)
-    tables.pop(BOARD_TABLE, None)
-    return tables
 
 
 def _table_json(raw: bytes, name: str) -> bytes | None:
@@ -364,6 +356,7 @@ class AtomicJSONStorage(Storage):
         old = None if self.decoding else self._data  # (half read: cannot be compared)
         self._drop_raw_tables()
         board_first, self.board_first = self.board_first, False
+        self._ours, self._spans = checked.wrote(path, contents), None
         with gc_paused():
             known = self._load_known(raw, contents, board_first)
         if not known:
@@ -372,7 +365,6 @@ class AtomicJSONStorage(Storage):
             self.stored_board = data.pop(BOARD_TABLE, None)
             self._data = data
         self._fingerprint, self.contents = _fingerprint(st), contents
-        self._ours, self._spans = checked.wrote(path, contents), None
         if self._loaded_once and self.on_reload is not None:
             self.on_reload(diff(old, self._data) if old is not None else None)
         self._loaded_once = True
@@ -409,7 +401,7 @@ class AtomicJSONStorage(Storage):
                 return True
         if len(raw) < LARGE_FILE:
             return False  # (orjson reads it whole sooner than msgspec is imported)
-        self._data = {name: _decode_part(table) for name, table in _tables(raw).items()}
+        self._data = {name: _decode_part(table) for name, table in self._tables(raw).items()}
         return True
 
     def _landed(self, name: str, docs: dict) -> None:
@@ -422,13 +414,23 @@ class AtomicJSONStorage(Storage):
         self._file_left, self._raw_tables, self._decoding = None, {}, None
         self.board_rows = None
 
+    def _tables(self, raw: bytes) -> dict[str, object]:
+        """Each table's JSON in a file known to fit (a file JSON decoders read: splitting it
+        checks no number), but the board table's. Where each lies is kept when
+        coffeechat wrote the file (see _splice)."""
+        tables = _split()(raw)
+        if self._ours:
+            self._spans = spans_of(tables)
+        tables.pop(BOARD_TABLE, None)
+        return tables
+
     def _tables_left(self) -> dict[str, bytes]:
         """The tables still to decode, each its own copy of its JSON (freed once decoded:
         the file's bytes go as soon as they are split, not with the last table)."""
         if self._file_left is not None:
             raw, self._file_left = self._file_left, None
             self._raw_tables = {name: bytes(memoryview(table))
-                                for name, table in _tables(raw).items()
+                                for name, table in self._tables(raw).items()
                                 if name not in self._data}
         return self._raw_tables
 

@@ -3,12 +3,13 @@ whole encode of the same data would (store.layout), wherever in its tables they 
 
 import os
 
+import msgspec
 import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.db import Store
-from store.layout import Lines, encode, line, splice
+from store.layout import Lines, encode, line, spans_of, splice
 from store.records import Contact
 from store.storage import BOARD_TABLE, board_table
 
@@ -18,10 +19,15 @@ data = st.dictionaries(st.sampled_from(["board", "contacts", "meta", "x"]), tabl
 
 
 def written(tmp_path, data: dict) -> tuple[int, dict]:
+    """The file encode writes of `data`, open, and where its tables are, as encode says,
+    as its tables' JSON says and as the file says."""
     path = tmp_path / "db.json"
     spans = {}
     path.write_bytes(b"".join(encode(data, spans)))
-    return os.open(path, os.O_RDONLY), spans
+    assert spans_of(msgspec.json.decode(path.read_bytes(), type=dict[str, msgspec.Raw])) == spans
+    fd = os.open(path, os.O_RDONLY)
+    assert Lines(fd).spans() == spans
+    return fd, spans
 
 
 @settings(max_examples=150, deadline=None)
@@ -41,10 +47,8 @@ def test_a_spliced_file_is_the_file_encode_writes(tmp_path_factory, data, edits)
             changed[name][key] = doc
         changes.setdefault(name, {})[key] = None if doc is None else line(key, doc)
     try:
-        old = Lines(fd)
-        assert old.spans() == spans
         new_spans = {}
-        pieces = splice(old, spans, changes, new_spans)
+        pieces = splice(Lines(fd), spans, changes, new_spans)
         assert b"".join(pieces) == b"".join(encode(changed, expected := {}))
         assert new_spans == expected
     finally:
