@@ -21,6 +21,7 @@ from store.text import fold
 
 NOON = time(12)
 THREE_B, SEVEN_B = 3, 7
+NAMED_TARGETS = 3  # targets a 3B item names to pick from; the rest are counted
 REPLY_CLASSES = ("booster", "obligate", "curmudgeon")
 NORMAL_REPLY_RATE = (0.20, 0.40)  # the method: 20–40% of first messages get a reply
 
@@ -102,16 +103,17 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
                 and not contact.archived:
             targets.setdefault(fold(contact.company), []).append(contact.name)
     items = []
-    # Worked out once each and shared: an employer's 3B text lists all its targets
-    # (thousands of names at 20,000 contacts), and the dues depend on the day the count
-    # starts alone, while messages go out on a few hundred days.
+    # Worked out once each and shared: an employer's 3B text, and the dues, which depend
+    # on the day the count starts alone, while messages go out on a few hundred days.
     asks: dict[str, str] = {}
     dues: dict[tuple[date, bool], tuple[datetime, datetime]] = {}
     for contact, at in waiting:
         ask = asks.get(contact.company)
         if ask is None:
-            others = targets.get(fold(contact.company), [])
-            pick = f": {', '.join(sorted(others))}" if others else ": find one"
+            others = sorted(targets.get(fold(contact.company), []))
+            more = len(others) - NAMED_TARGETS
+            pick = (": find one" if not others else f": {', '.join(others[:NAMED_TARGETS])}"
+                    + (f" and {more} more" if more > 0 else ""))
             ask = asks[contact.company] = f"3B: try a second contact at {contact.company}{pick}"
         start = (count_start(at, off), at.tzinfo is None)  # (a naive time gets a naive due)
         if start not in dues:

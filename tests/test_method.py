@@ -87,6 +87,15 @@ def test_3b_says_find_one_when_there_is_no_other_target(store, clock):
                      "7B: follow up once with Ana Lee"]
 
 
+def test_3b_names_three_targets_and_counts_the_rest(store, clock):
+    ana = store.add_contact(Contact(name="Ana Lee", company="Acme"))
+    for name in ["Eve Ng", "Bo Li", "Di Wu", "Al Ho", "Cy Oh"]:
+        store.add_contact(Contact(name=name, company="Acme"))
+    move_contact(store, ana.id, "contacted", at=clock())
+    whats = [what for _, what, _ in method_items(store, clock())]
+    assert whats[0] == "3B: try a second contact at Acme: Al Ho, Bo Li, Cy Oh and 2 more"
+
+
 def test_holidays_setting_moves_the_items_and_agenda_json_has_the_rule(db_path, capsys,
                                                                       monkeypatch):
     clock = Clock(at("2026-12-21 09:00"))
