@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from store.changes import CONTACTS, Changes
 from store.followups import DueItem
@@ -68,6 +69,16 @@ class DueNews:
     everyone: bool = False  # a pass over every contact the board held
 
 
+class Move(NamedTuple):
+    """A card moved on the board from `from_stage` to `stage` at `at`, shown before its
+    write (move_contact, which moves nothing unless the file has it in `from_stage`)."""
+
+    contact_id: int
+    from_stage: str
+    stage: str
+    at: str
+
+
 class BoardModel:
     """Every contact the board may show, and what it shows of them. Loaded from the
     file's board table (a board-first start), `contacts` holds BoardRows (store.board_rows:
@@ -85,9 +96,12 @@ class BoardModel:
         self.filter_text = ""
         self.show_archived = False
         self._haystack: dict[int, str] = {}  # filled as the filter needs it
+        self._unwritten: dict[int, list[Move]] = {}  # moves shown, their writes not done
 
     def load(self, contacts: Iterable[Contact]) -> None:
         self.contacts = {c.id: c for c in contacts}
+        for contact_id in self._unwritten.keys() & self.contacts.keys():
+            self.contacts[contact_id] = self._as_shown(self.contacts[contact_id])
         self.stage_order = {stage: [] for stage in STAGES}
         # Tuples sort in C: newest in its stage first, the higher id first on a tie.
         for _, contact_id, stage in sorted(
@@ -97,6 +111,29 @@ class BoardModel:
         self._haystack = {}
 
     # -- changes ---------------------------------------------------------------------
+
+    def move(self, move: Move) -> set[str]:
+        """Show a move before its write is done; the stages whose columns change. Until
+        `written` is told, a record of the contact read from the file (a read begun
+        before the write: `load`, `apply`, `complete`) shows it too, if the file still
+        has the contact where the move took it from: the card never steps back."""
+        self._unwritten.setdefault(move.contact_id, []).append(move)
+        return self.put(self.contacts[move.contact_id].moved(move.stage, move.at))
+
+    def written(self, move: Move) -> None:
+        """The move's write is done, or refused: records from the file show it, or not."""
+        moves = self._unwritten.get(move.contact_id, [])
+        if move in moves:
+            moves.remove(move)
+        if not moves:
+            self._unwritten.pop(move.contact_id, None)
+
+    def _as_shown(self, contact: Contact) -> Contact:
+        """A contact read from the file with the moves shown and not written yet."""
+        for move in self._unwritten.get(contact.id, ()):
+            if contact.stage == move.from_stage:
+                contact = contact.moved(move.stage, move.at)
+        return contact
 
     def put(self, contact: Contact) -> set[str]:
         """Take a new or changed contact in; the stages whose columns change (none when
@@ -118,15 +155,19 @@ class BoardModel:
 
     def complete(self, contacts: Iterable[Contact]) -> set[str]:
         """Take the whole records of contacts loaded from the board table: one at the
-        revision shown is the contact shown (nothing to repaint, nothing to reorder); one
-        written since is put; one this model holds newer is kept. The stages to repaint."""
+        revision and in the stage shown, with the moves shown and not written yet, is
+        the contact shown (nothing to repaint, nothing to reorder); one written since, or
+        read before the write of a move shown (and told written since), is put; one this
+        model holds newer is kept. The stages to repaint."""
         stages: set[str] = set()
-        held = self.contacts
+        held, unwritten = self.contacts, self._unwritten
         for contact in contacts:
+            if contact.id in unwritten:
+                contact = self._as_shown(contact)
             shown = held.get(contact.id)
-            if shown is not None and shown.rev == contact.rev:
+            if shown is not None and shown.rev == contact.rev and shown.stage == contact.stage:
                 held[contact.id] = contact
-            elif shown is None or shown.rev < contact.rev:
+            elif shown is None or shown.rev <= contact.rev:
                 stages |= self.put(contact)
         self._haystack = {}  # (the board table has no notes and no tags to search)
         return stages
@@ -152,7 +193,7 @@ class BoardModel:
             if change.after is None:
                 stages |= self.drop(change.id)
             else:
-                stages |= self.put(Contact.from_doc(change.after, change.id))
+                stages |= self.put(self._as_shown(Contact.from_doc(change.after, change.id)))
         return stages
 
     def ask(self) -> int:

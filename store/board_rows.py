@@ -32,6 +32,10 @@ class BoardRow(msgspec.Struct, rename={"stage_since": "since"}):
     def headline(self) -> str:
         return headline(self.role, self.company)
 
+    def moved(self, stage: str, at: str) -> BoardRow:
+        """The row as a move to `stage` at `at` leaves it (as Contact.moved: a copy)."""
+        return msgspec.structs.replace(self, stage=stage, stage_since=at)
+
 
 _ROWS = msgspec.json.Decoder(dict[str, BoardRow])
 

@@ -223,6 +223,11 @@ class Store:
     def transaction(self) -> Iterator[None]:
         """Lock the file, see it as it is on disk, write it once at the end (or not at all).
         Once written, what it changed goes to the subscribers."""
+        if self.reading:
+            # Opened board first and still decoding: a write needs the whole file, and
+            # decoding a table in one call (the contacts: ~110 ms at 20,000) would hold
+            # the interpreter, the UI thread with it. A step at a time, as read_rest.
+            self.read_rest()
         with self._thread_lock:
             outermost = self._depth == 0
             if outermost:

@@ -7,7 +7,7 @@ silently written over (see Store.update)."""
 from __future__ import annotations
 
 import difflib
-from dataclasses import MISSING, asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import ClassVar, Self
 
@@ -148,6 +148,12 @@ class Contact(Record):
     def stage_since(self) -> str:
         """When the contact entered its current stage (ISO), or when it was created."""
         return entered(self.stage, self.stage_history, self.created_at)
+
+    def moved(self, stage: str, at: str) -> Contact:
+        """The contact as a move to `stage` at `at` leaves it (a copy; nothing written)."""
+        return replace(self, stage=stage, stage_history=[*self.stage_history,
+                                                         {"stage": stage, "at": at}])
+
 
 def headline(role: str, company: str) -> str:
     """"role @ company", with whichever part is known."""

@@ -16,7 +16,8 @@ from store import checked
 from store.db import Store
 from store.followups import move_contact
 from store.records import Contact
-from tests.screen import wait_for_screen, wait_for_text, wait_until
+from store.board import BoardModel
+from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.modals.help import HelpScreen
 
@@ -189,12 +190,156 @@ async def test_keys_wait_for_the_rest_of_the_file_and_then_run_in_order(db_path,
         await pilot.press("right")  # looking around works at once: the contacted column
         await wait_until(pilot, lambda: getattr(app.screen, "active_stage", "") == "contacted",
                          "moved right")
-        await pilot.press(">", "right")  # Bo to met (focus follows), then one column on
+        await pilot.press("x", "right")  # archive Bo, then one column on
         assert app.screen.active_stage == "contacted"  # both wait, in order
-        assert json.loads(db_path.read_text())["contacts"]["2"]["stage"] == "contacted"
+        assert json.loads(db_path.read_text())["contacts"]["2"]["archived"] is False
         go_on.set()
-        await wait_for_text(pilot, "met 1")
-        await wait_until(pilot, lambda: app.screen.active_stage == "thanked", "then right")
+        await wait_for_text(pilot, "2 archived")
+        await wait_until(pilot, lambda: app.screen.active_stage == "met", "then right")
         app.flush_writes()
         await app.workers.wait_for_complete()
-    assert json.loads(db_path.read_text())["contacts"]["2"]["stage"] == "met"
+    assert json.loads(db_path.read_text())["contacts"]["2"]["archived"] is True
+
+
+# -- the app: `>` and `<` move a card at once, before the rest of the file is read ---------
+
+def held_reading(first: Store) -> tuple[threading.Event, list]:
+    """The board's read of the rest of the file (the first read_rest) waits for the event;
+    a write's (the writer thread steps through the rest itself) does not. The list: the
+    calls so far."""
+    go_on, calls = threading.Event(), []
+    read_rest = first.read_rest
+
+    def held_back() -> None:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            go_on.wait(30)
+        read_rest()
+
+    first.read_rest = held_back
+    return go_on, calls
+
+
+def on_disk(db_path) -> dict:
+    return json.loads(db_path.read_text())["contacts"]
+
+
+async def the_board_equals_the_file(app, pilot, db_path) -> None:
+    """Once the reading and every write are done, the board holds what a fresh read does,
+    in the same order."""
+    await wait_until(pilot, lambda: not app.screen.reading, "the rest read")
+    app.flush_writes()
+    await app.workers.wait_for_complete()
+    fresh = BoardModel()
+    fresh.load(Store(db_path).contacts(include_archived=True))
+
+    def equal() -> bool:
+        model = app.screen.model
+        return (model.stage_order == fresh.stage_order and
+                {cid: (c.stage, c.stage_history, c.archived, c.rev)
+                 for cid, c in model.contacts.items()} ==
+                {cid: (c.stage, c.stage_history, c.archived, c.rev)
+                 for cid, c in fresh.contacts.items()})
+
+    await wait_until(pilot, equal, "the board equal to the file")
+
+
+async def test_a_move_shows_at_once_while_the_file_is_read_and_is_written(db_path, clock):
+    people(db_path, clock)
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        await pilot.press(">")  # Ann, the first target, to contacted
+        await wait_for_text(pilot, "contacted 2")
+        assert app.screen.reading and app.screen.active_stage == "contacted"
+        assert on_disk(db_path)["1"]["stage"] == "target"  # saved once the rest is read
+        go_on.set()
+        await the_board_equals_the_file(app, pilot, db_path)
+        assert "contacted 2" in screen_text(app)
+    ann = on_disk(db_path)["1"]
+    assert [entry["stage"] for entry in ann["stage_history"]] == ["target", "contacted"]
+    assert board_is_derived(db_path)
+
+
+async def test_a_read_from_before_the_write_never_puts_the_moved_card_back(db_path, clock):
+    people(db_path, clock)
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        writing = threading.Event()  # the writer thread busy until set
+        app._writer.submit(writing.wait, 30)
+        await pilot.press(">")
+        await wait_for_text(pilot, "contacted 2")
+        go_on.set()  # the rest is read, Ann still in target on disk
+        await wait_until(pilot, lambda: not app.screen.reading, "the rest read")
+        assert on_disk(db_path)["1"]["stage"] == "target"
+        ann = app.screen.model.contacts[1]
+        assert isinstance(ann, Contact) and ann.stage == "contacted"  # whole, and moved
+        assert ann.notes == "met at X"
+        assert "contacted 2" in screen_text(app)
+        writing.set()
+        await the_board_equals_the_file(app, pilot, db_path)
+    assert on_disk(db_path)["1"]["stage"] == "contacted"
+
+
+async def test_moves_while_reading_and_a_key_that_waits_run_in_order(db_path, clock):
+    people(db_path, clock)
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        await pilot.press(">", ">")  # Ann to contacted, then on to met, at once
+        await wait_for_text(pilot, "met 1")
+        await pilot.press("x")  # archiving waits for the whole contact
+        assert on_disk(db_path)["1"]["archived"] is False
+        go_on.set()
+        await wait_for_text(pilot, "2 archived")
+        await the_board_equals_the_file(app, pilot, db_path)
+    ann = on_disk(db_path)["1"]
+    assert [entry["stage"] for entry in ann["stage_history"]] == ["target", "contacted", "met"]
+    assert ann["stage"] == "met" and ann["archived"] is True
+
+
+async def test_undo_of_a_move_made_while_reading(db_path, clock):
+    people(db_path, clock)
+    before = on_disk(db_path)["1"]
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        await pilot.press(">", "u")  # `u` waits for the rest of the file
+        await wait_for_text(pilot, "contacted 2")
+        go_on.set()
+        await wait_for_text(pilot, "undid move to contacted")
+        await the_board_equals_the_file(app, pilot, db_path)
+        assert "contacted 1" in screen_text(app)
+    assert on_disk(db_path)["1"] == before
+
+
+async def test_a_move_refused_on_disk_while_reading_shows_where_the_file_has_it(db_path, clock):
+    people(db_path, clock)
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        move_contact(Store(db_path, clock=clock), 1, "met")  # another process
+        await pilot.press(">")  # the board still shows Ann in target
+        await wait_for_text(pilot, "is in met now")  # the write refused, and why
+        await wait_until(pilot, lambda: app.screen.model.contacts[1].stage == "met",
+                         "Ann where the file has her")
+        go_on.set()
+        await the_board_equals_the_file(app, pilot, db_path)
+        assert "met 1" in screen_text(app)
+    assert on_disk(db_path)["1"]["stage"] == "met"

@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import json
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -176,7 +177,9 @@ def fresh_view(path: Path) -> dict:
     return board_view(model)
 
 
-async def play(path: Path, steps) -> None:
+async def play(path: Path, steps, board_first: bool = False) -> None:
+    """`board_first`: the app opens the file as `coffeechat` does, and its reading of the
+    rest waits until every step is taken (keys that move cards run meanwhile)."""
     clock = Clock()
     store = Store(path, clock=clock)
     for name in ("Ann", "Ben"):
@@ -184,6 +187,17 @@ async def play(path: Path, steps) -> None:
     other = Store(path, clock=clock)  # another process: its own cache and lock handle
     roles: dict[int, str] = {}
     added: list[str] = []
+    steps_taken = threading.Event()
+    if board_first:
+        store = Store(path, clock=clock, board_first=True)
+        read_rest = store.read_rest
+
+        def board_reading_waits() -> None:
+            if not threading.current_thread().name.startswith("coffeechat-write"):
+                steps_taken.wait(30)  # the board's reading; a write's goes on
+            read_rest()
+
+        store.read_rest = board_reading_waits
     app = make_app(store)
     async with app.run_test(size=(120, 40)) as pilot:
         board = app.screen
@@ -203,6 +217,7 @@ async def play(path: Path, steps) -> None:
                     roles[step[1]] = step[2]
             except CoffeeError:
                 pass  # no such contact yet
+        steps_taken.set()
         for _ in range(500):
             app.flush_writes()
             app.check_disk()
@@ -211,7 +226,7 @@ async def play(path: Path, steps) -> None:
             with contextlib.suppress(WorkerCancelled):
                 await app.workers.wait_for_complete()
             await pilot.pause(0.01)
-            if board_view(board.model) == fresh_view(path):
+            if not board.reading and board_view(board.model) == fresh_view(path):
                 break
         assert board_view(board.model) == fresh_view(path)
     on_disk = Store(path).contacts(include_archived=True)
@@ -226,3 +241,10 @@ async def play(path: Path, steps) -> None:
 def test_app_keys_and_external_writes_leave_the_board_equal_to_the_file(steps):
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(play(Path(folder) / "coffeechat.json", steps))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(steps=STEPS)
+def test_keys_and_external_writes_while_the_file_is_read_leave_the_board_equal_to_it(steps):
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(play(Path(folder) / "coffeechat.json", steps, board_first=True))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store.board import BoardModel, DueNews
+from store.board import BoardModel, DueNews, Move
 from store.changes import CONTACTS
 from store.errors import CoffeeError
 from store.followups import DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due
@@ -45,10 +46,11 @@ from widgets.stage_column import Card, Cards, StageColumn, fit
 
 # What a key can do while the file is still being read (after a board-first open, the
 # board holds only what its table shows of each contact): look around, ask for help,
-# quit. Any other key waits, with every key after it, until the whole file is read (a
-# few hundred ms at 20,000 contacts).
-BROWSING = {"cursor", "cursor_to", "page", "column", "jump", "zoom", "toggle_archived",
-            "app.help", "app.quit"}
+# quit, and move a card (shown from what its row holds; the write steps through the rest
+# of the file first: see action_move). Any other key waits, with every key after it,
+# until the whole file is read (a few hundred ms at 20,000 contacts).
+WHILE_READING = {"cursor", "cursor_to", "page", "column", "jump", "zoom", "toggle_archived",
+                 "move", "app.help", "app.quit"}
 OPENS_A_SCREEN = {"quick_add", "edit", "open_contact", "referral_tree", "stats", "meeting",
                   "draft", "agenda", "reply", "merge", "delete", "settings"}
 OVERDUE_ONE_BY_ONE = 20  # more contacts changed at once: one pass over every table
@@ -178,8 +180,9 @@ class BoardScreen(Screen):
         self.active_stage = STAGES[0]
         self.on_archived = False  # the focused card is archived: x restores
         self.held_keys: list[events.Key] = []
-        self.reading = False  # the store is still reading the file: see BROWSING
+        self.reading = False  # the store is still reading the file: see WHILE_READING
         self.keys_while_reading: list[events.Key] = []
+        self.writes_while_reading: list[partial] = []  # moves shown, saved after the reading
         self.pass_wanted = False  # a change came while reading: a pass over everyone after
         self.zoom_choice: bool | None = None  # `z` pressed: zoomed or not, whatever the width
         self.filter_input = Input(placeholder="filter: name, role, company, industry, tags, "
@@ -418,6 +421,9 @@ class BoardScreen(Screen):
         if self.pass_wanted:
             self.pass_wanted = False
             self.refresh_overdue()
+        writes, self.writes_while_reading = self.writes_while_reading, []
+        for write in writes:  # (before the keys that waited: they came after)
+            write()
         keys, self.keys_while_reading = self.keys_while_reading, []
         for key in keys:
             self.app.post_message(key)
@@ -510,33 +516,44 @@ class BoardScreen(Screen):
         if stage == contact.stage:
             self.notify(f"already at {contact.stage}", timeout=2)
             return
-        at = self.app.store.now()
-        moved = replace(
-            contact, stage=stage, stage_history=[*contact.stage_history, {"stage": stage, "at": at}]
-        )
-        self.put(moved)
+        move = Move(contact.id, contact.stage, stage, self.app.store.now())
+        self.cards.pop(contact.id, None)
+        self.repaint(self.model.move(move), select=contact.id)
         self.activate(stage)
         # What the move changes of the card's `!` and reply class and of the detail bar's
         # next item, worked out now from the contact's own records and what the write
         # will log: the frame that shows the move is its last, and the overdue pass after
-        # the write finds nothing to repaint. That pass shows it instead while another
-        # thread uses the store or another process has changed the file (a key never
-        # waits for the one nor decodes the other). A pass that began before the move
-        # read the contact as it was: its news of it is older than this, and not taken.
+        # the write finds nothing to repaint. That pass shows it instead while the file
+        # is still being read (the card is a board row: the pass after the reading), while
+        # another thread uses the store or another process has changed the file (a key
+        # never waits for the one nor decodes the other). A pass that began before the
+        # move read the contact as it was: its news of it is older than this, and not taken.
         news = None
         with self.app.store.if_idle() as idle:
-            if idle:
-                logged = logged_by_move(contact.id, contact.stage, stage, at)
+            if idle and not self.reading:
+                logged = logged_by_move(contact.id, contact.stage, stage, move.at)
                 news = self.overdue_news(self.model.ask(), {contact.id},
                                          self.model.contacts.values(), logged)
         if news is not None:
             self.show_overdue(news)
+
+        def refused(_: Exception) -> None:
+            self.model.written(move)
+            self.reread(contact.id)
+
         # Saved once the screen shows the move: at 20,000 contacts the write's JSON
         # encoding would otherwise compete with this repaint for the interpreter. It
         # names the stage the card was in: moved elsewhere meanwhile, nothing moves.
-        self.call_after_refresh(self.app.write, move_contact, self.app.store, contact.id,
-                                stage, at, contact.stage, undo=f"move to {stage}",
-                                on_error=lambda _: self.reread(contact.id))
+        # While the file is read, saved once it is: a write then would decode the rest
+        # itself, and its encoding beside the reading raised the app's peak memory at
+        # 20,000 (137 -> 146-150 MB) for no earlier save.
+        write = partial(self.app.write, move_contact, self.app.store, contact.id, stage,
+                        move.at, contact.stage, undo=f"move to {stage}",
+                        on_saved=lambda _: self.model.written(move), on_error=refused)
+        if self.reading:
+            self.writes_while_reading.append(write)
+        else:
+            self.call_after_refresh(write)
 
     def reread(self, contact_id: int) -> None:
         """Show a contact as the file has it (after a write of it was refused), and what
@@ -790,7 +807,7 @@ class BoardScreen(Screen):
         active = self.active_bindings.get(event.key)
         if self.reading and (self.keys_while_reading or not (
                 active and (active.node is not self
-                            or active.binding.action.partition("(")[0] in BROWSING))):
+                            or active.binding.action.partition("(")[0] in WHILE_READING))):
             self.keys_while_reading.append(events.Key(event.key, event.character))
         elif self.app.screen is not self:
             self._hold(event)
