@@ -432,11 +432,20 @@ def section_title(section: str, days: int = DEFAULT_DAYS) -> str:
     return section.capitalize()
 
 
+def overdue_ids(items: Iterable[DueItem], now: datetime) -> set[int]:
+    """The contacts with an item overdue (is_overdue). Today is worked out once and each
+    due's day once (items share their dues), not twice an item: at 20,000 contacts that
+    was a tenth of the board's pass, on a thread the keys wait for."""
+    today = local_day(now)
+    day_of = cache(local_day)
+    return {item.contact.id for item in items
+            if item.due is not None and day_of(item.due) < today}
+
+
 def overdue_contact_ids(store: Store, now: datetime, only: int | None = None,
                         contacts: Iterable[Contact] | None = None) -> set[int]:
     """The contacts with something overdue (the board's `!`); with `only`, of that one."""
-    return {item.contact.id for item in due_items(store, now, only, contacts)
-            if is_overdue(item, now)}
+    return overdue_ids(due_items(store, now, only, contacts), now)
 
 
 def next_due(items: Iterable[DueItem]) -> dict[int, DueItem]:

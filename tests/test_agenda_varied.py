@@ -18,13 +18,15 @@ import pytest
 from store.db import Store
 from store.errors import InputError
 from store.followups import (
-    NUDGE_SENT, THANKS_KIND, THANKS_SENT, THEIRS_KIND, agenda, due_items, mark_done, snooze,
+    NUDGE_SENT, THANKS_KIND, THANKS_SENT, THEIRS_KIND, agenda, due_items, is_overdue, mark_done,
+    overdue_ids, snooze,
 )
 from store.method import MESSAGE_SENT, business_day_due, count_start
 from store.records import (
     MEETING_STATES, REPLY_KIND, STAGES, AgendaMark, Contact, FollowUp, Interaction, Meeting,
 )
 from tests.conftest import Clock
+from tui.app import make_app
 from tui.cli import agenda as cli_agenda
 from tui.cli.main import main
 
@@ -146,3 +148,32 @@ def test_the_command_prints_what_the_agenda_holds(db_path, paris, monkeypatch, c
     assert len(lines) > 100
     assert lines == cli_agenda.agenda_lines(sections, NOW, 30, colour=False)
     assert any("\\u202e" in line for line in lines) and "\x1b" not in "".join(lines)
+
+
+def test_who_is_overdue_of_a_whole_list_is_each_items_own(db_path, paris):
+    """overdue_ids works out today and each due's day once for a list of items: the same
+    contacts as asking is_overdue of every item, up to a minute before local midnight."""
+    store = varied_store(db_path, 5, 200)
+    for now in (NOW, NOW + timedelta(days=3, hours=7), NOW.replace(hour=22, minute=59)):
+        found = due_items(store, now)
+        overdue = overdue_ids(found, now)
+        assert overdue and overdue == {item.contact.id for item in found
+                                       if is_overdue(item, now)}
+
+
+async def test_the_boards_pass_over_everyone_finds_what_each_contacts_own_finds(db_path,
+                                                                                 paris):
+    """The board works out everyone's `!`, reply class and next item in one pass after it
+    paints; each contact's must be what a pass over that contact alone finds."""
+    store = varied_store(db_path, 5, 200)
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        board = app.screen
+        await app.workers.wait_for_complete()
+        await pilot.pause()  # (the pass's news reaches the board from its thread)
+        model = board.model
+        alone = board.overdue_news(0, set(model.contacts), list(model.contacts.values()))
+        assert model.overdue and model.overdue == alone.overdue
+        assert model.reply_classes and model.reply_classes == {
+            cid: kind for cid, kind in alone.classes.items() if kind}
+        assert model.next_due == {cid: item for cid, item in alone.soonest.items() if item}

@@ -38,6 +38,7 @@ FEATURES: dict[str, tuple[str, ...]] = {
     "employers": ("employers", "employer"),
 }
 OWN_COMMANDS = ("add", "list", "show", "move", "archive", "restore", "demo")
+APP_SWITCH_INTERVAL = 0.001  # seconds a thread may hold the interpreter while another waits
 BOARD = "board"  # what feature_of says of a command line that names no command
 
 DEMO_CONTACTS = 200
@@ -160,6 +161,10 @@ def open_app(store: Store, meet_with=None, prepare=None) -> int:
     """Run the app; its exit code (1 after a crash, whose traceback is in a file)."""
     from tui.app import make_app  # Textual is imported only to open the app
 
+    # A key passes through several threads (input, event loop, output), and each takes
+    # the interpreter back from a busy worker (the rest of the file, an overdue pass, a
+    # write) only when the switch interval has run out: 5 ms by default, ~20 ms a key.
+    sys.setswitchinterval(APP_SWITCH_INTERVAL)
     app = make_app(store, meet_with=meet_with, prepare=prepare)
     app.run()
     if app.crash_report:

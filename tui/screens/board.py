@@ -24,7 +24,9 @@ from textual.widgets import Footer, Input, Static
 from store.board import BoardModel, DueNews, Move
 from store.changes import CONTACTS
 from store.errors import CoffeeError
-from store.followups import DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due
+from store.followups import (
+    DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due, overdue_ids,
+)
 from store.merge import (
     delete_contact,
     find_duplicate,
@@ -460,8 +462,7 @@ class BoardScreen(Screen):
         soonest.update(next_due(items))
         classes: dict[int, str | None] = {contact.id: None for contact in contacts}
         classes.update(reply_classes(store, now, contacts=contacts))
-        return DueNews(asked, {item.contact.id for item in items if is_overdue(item, now)},
-                       soonest, classes, everyone=True)
+        return DueNews(asked, overdue_ids(items, now), soonest, classes, everyone=True)
 
     def overdue_news(self, asked: int, only: set[int], contacts: Collection[Contact],
                      logged: Collection[Interaction] = ()) -> DueNews:
@@ -473,7 +474,7 @@ class BoardScreen(Screen):
         news = DueNews(asked, set(), dict.fromkeys(only), dict.fromkeys(only))
         for contact_id in only:
             items = due_items(store, now, contact_id, contacts, logged)
-            news.overdue |= {item.contact.id for item in items if is_overdue(item, now)}
+            news.overdue |= overdue_ids(items, now)
             news.soonest.update(next_due(items))
             news.classes.update(reply_classes(store, now, contact_id, contacts, logged))
         return news
