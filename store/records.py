@@ -112,6 +112,13 @@ def defaults(cls: type[Record]) -> dict:
     return _shape(cls)[2]
 
 
+def whole_doc(table: str, doc: dict) -> dict:
+    """A document of `table` with every field of its kind, a missing one at its default
+    (the lists are the defaults' own: never change them)."""
+    kind = KINDS.get(table)
+    return {**defaults(kind), **doc} if kind is not None else doc
+
+
 @dataclass
 class Contact(Record):
     """A person: someone to reach, met, thanked, or who referred others."""
