@@ -24,7 +24,7 @@ from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConf
 from store.errors import InputError, RefError, StoreError
 from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_path, write_private
 from store.lock import FileLock, LockTimeout
-from store.records import Contact, Record, check_stage, defaults, stage_after, whole_doc
+from store.records import Contact, Record, check_stage, defaults, lean_doc, stage_after, whole_doc
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
 from store.storage import META_TABLE, AtomicJSONStorage, bad_file, board_table, gc_paused
 from store.text import clean, fold
@@ -391,6 +391,7 @@ class Store:
         cls = record_kinds().get(table)
         if cls is not None and (invalid := first_problem(cls, str(record_id), doc)):
             raise InputError(f"{invalid}; nothing was saved")
+        doc = lean_doc(table, doc)
         data = self._storage.read()
         rows = data.setdefault(table, {})
         before = rows.get(str(record_id))
@@ -420,9 +421,7 @@ class Store:
         if str(record_id) in self._raw(record.TABLE):
             raise RefError(f"{record.TABLE} already has a record with id {record_id}")
         record.id, record.rev = record_id, 0
-        doc = _clean_doc(record.to_doc())
-        del doc["rev"]  # a record never written since it was added has no revision yet
-        self._put(record.TABLE, record_id, doc)
+        self._put(record.TABLE, record_id, _clean_doc(record.to_doc()))
 
     def insert_many(self, records: list[Record]) -> None:
         """Insert records of any tables in one write; each gets its id."""
@@ -565,7 +564,7 @@ class Store:
                              f"do not fit their kind: {'; '.join(map(str, invalid))}; "
                              "nothing was changed")
         tables = {
-            name: {str(int(key)): _clean_doc(doc) for key, doc in table.items()}
+            name: {str(int(key)): lean_doc(name, _clean_doc(doc)) for key, doc in table.items()}
             for name, table in data.items()
             if name != META_TABLE
         }
