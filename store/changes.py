@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from store.errors import CoffeeError
+from store.records import whole_doc
 
 CONTACTS = "contacts"
 # Written on every write of a record; not part of what a change is about.
@@ -28,8 +29,10 @@ class Change:
 
     @property
     def fields(self) -> set[str]:
-        """The fields this change set, bookkeeping left out."""
-        before, after = self.before or {}, self.after or {}
+        """The fields this change set, bookkeeping left out; a field written out at its
+        default and one a document leaves out are the same."""
+        before = whole_doc(self.table, self.before or {})
+        after = whole_doc(self.table, self.after or {})
         return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)} - BOOKKEEPING
 
 

@@ -24,7 +24,7 @@ from store.changes import BOOKKEEPING, Change, Changes, ConflictError, FieldConf
 from store.errors import InputError, RefError, StoreError
 from store.files import FILE_MODE, kind_of, private_folder, read_chunks, real_path, write_private
 from store.lock import FileLock, LockTimeout
-from store.records import Contact, Record, check_stage, defaults, stage_after
+from store.records import Contact, Record, check_stage, defaults, lean_doc, stage_after, whole_doc
 from store.schema import Invalid, first_problem, invalid_records, record_kinds, schema_of
 from store.storage import META_TABLE, AtomicJSONStorage, bad_file, board_table, gc_paused
 from store.text import clean, fold
@@ -367,12 +367,16 @@ class Store:
         those are built)."""
         # The first field is compared inline, the rest only for the documents it matches:
         # a generator per document made finding one contact's records 6x slower.
+        # A field a document leaves out is at its default, as Record.from_doc reads it.
         (name, value), *rest = equal.items()
+        base = defaults(cls)
+        default = base.get(name)
         with self._thread_lock:
             matches = [
                 (int(key), doc)
                 for key, doc in self._raw(cls.TABLE).items()
-                if doc.get(name) == value and all(doc.get(n) == v for n, v in rest)
+                if doc.get(name, default) == value
+                and all(doc.get(n, base.get(n)) == v for n, v in rest)
             ]
             return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
 
@@ -392,6 +396,7 @@ class Store:
         cls = record_kinds().get(table)
         if cls is not None and (invalid := first_problem(cls, str(record_id), doc)):
             raise InputError(f"{invalid}; nothing was saved")
+        doc = lean_doc(table, doc)
         data = self._storage.read()
         rows = data.setdefault(table, {})
         before = rows.get(str(record_id))
@@ -421,9 +426,7 @@ class Store:
         if str(record_id) in self._raw(record.TABLE):
             raise RefError(f"{record.TABLE} already has a record with id {record_id}")
         record.id, record.rev = record_id, 0
-        doc = _clean_doc(record.to_doc())
-        del doc["rev"]  # a record never written since it was added has no revision yet
-        self._put(record.TABLE, record_id, doc)
+        self._put(record.TABLE, record_id, _clean_doc(record.to_doc()))
 
     def insert_many(self, records: list[Record]) -> None:
         """Insert records of any tables in one write; each gets its id."""
@@ -525,12 +528,14 @@ class Store:
                     raise InputError(f"cannot undo {label}: {_what(change.table, change.after)} "
                                      "was deleted since")
                 else:
-                    moved = sorted(k for k in change.fields if current.get(k) != change.after.get(k))
+                    now = whole_doc(change.table, current)
+                    then = whole_doc(change.table, change.after)
+                    moved = sorted(k for k in change.fields if now.get(k) != then.get(k))
                     if moved:
                         raise InputError(
                             f"cannot undo {label}: {_what(change.table, current)} has a "
                             f"different {moved[0].replace('_', ' ')} now "
-                            f"({_short(current.get(moved[0]))}); nothing was changed")
+                            f"({_short(now.get(moved[0]))}); nothing was changed")
                 plan.append((change, current))
             for change, current in plan:
                 if change.before is None:
@@ -541,14 +546,18 @@ class Store:
                     doc = {k: v for k, v in current.items() if k not in change.fields}
                     doc.update({k: change.before[k] for k in change.fields if k in change.before})
                     doc["rev"] = current.get("rev", 0) + 1
-                    if "updated_at" in doc:
+                    if "updated_at" in whole_doc(change.table, current):
                         doc["updated_at"] = self.now()
                     self._put(change.table, change.id, doc)
 
     def data(self) -> dict:
-        """Every table as the file holds it, {table: {id: doc}}: a copy to read or export."""
+        """Every table, {table: {id: doc}}, each record with all its fields (the file leaves
+        out those at their default): a copy to read or export, whole as a backup always was."""
         with self._thread_lock:
-            return orjson.loads(orjson.dumps(self._storage.read() or {}))
+            return orjson.loads(orjson.dumps({
+                name: {key: whole_doc(name, doc) for key, doc in table.items()}
+                for name, table in (self._storage.read() or {}).items()
+            }))
 
     def replace_all(self, data: dict) -> None:
         """Make the database hold exactly `data` (every table; restoring a backup). Every
@@ -560,7 +569,7 @@ class Store:
                              f"do not fit their kind: {'; '.join(map(str, invalid))}; "
                              "nothing was changed")
         tables = {
-            name: {str(int(key)): _clean_doc(doc) for key, doc in table.items()}
+            name: {str(int(key)): lean_doc(name, _clean_doc(doc)) for key, doc in table.items()}
             for name, table in data.items()
             if name != META_TABLE
         }

@@ -26,7 +26,7 @@ from store.merge import DistinctPair
 from store.files import FILE_MODE, kind_of, read_chunks, real_path, write_private
 from store.permissions import file_mode, private_problem
 from store.questions import Question
-from store.records import Contact, FollowUp, Interaction, Meeting, Record
+from store.records import Contact, FollowUp, Interaction, Meeting, Record, defaults
 from store.schema import first_problem, id_problem, problems, record_kinds
 from store.storage import BACKUP_NAME, AtomicJSONStorage, backup_folder, backups
 
@@ -224,7 +224,7 @@ def link_findings(data: dict, contacts: dict[int, dict]) -> list[str]:
     findings = []
     for cls, name in CONTACT_LINKS:
         for key, doc in data.get(cls.TABLE, {}).items():
-            target = doc.get(name)
+            target = doc.get(name, defaults(cls)[name])  # (a field left out: its default)
             if isinstance(target, int) and target not in contacts:
                 findings.append(f"{cls.TABLE} #{key}: {name} #{target}, a contact that does "
                                 "not exist")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from store.demo import demo_records
 from store.followups import move_contact
 from store.records import Contact, FollowUp
 from tests.conftest import FIXED_NOW
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen
 from tui.screens.agenda import AgendaScreen
 from tui.modals.snooze import SnoozeScreen
@@ -41,7 +41,7 @@ def seed(store, clock) -> dict[str, int]:
 
 
 def followups_on_disk(db_path) -> list[dict]:
-    return list(json.loads(db_path.read_text())["followups"].values())
+    return list(tables_on_disk(db_path)["followups"].values())
 
 
 async def settle(pilot):
@@ -136,7 +136,7 @@ async def test_snoozing_a_nudge_keeps_it_off_today(store, db_path, clock):
         await pilot.press(*"fri", "enter")
         await wait_for_screen(pilot, AgendaScreen)
         app.flush_writes()
-        [mark] = json.loads(db_path.read_text())["agenda_marks"].values()
+        [mark] = tables_on_disk(db_path)["agenda_marks"].values()
         assert mark["snoozed_until"] == "2026-11-27T00:00:00+01:00"
         await settle(pilot)
         assert "Today (0)" in screen_text(app)

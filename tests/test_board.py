@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 from store.db import Store
 from store.followups import log_interaction
 from store.quickadd import parse_quick_add
 from store.records import REPLY_KIND
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, started, wait_for_screen, wait_for_text
 from tui.app import make_app
 from tui.modals.help import HelpScreen
@@ -21,7 +20,7 @@ def seed(store, *lines_and_stages):
 
 
 def on_disk(db_path):
-    return json.loads(db_path.read_text()).get("contacts", {})
+    return tables_on_disk(db_path).get("contacts", {})
 
 
 async def settle(app, pilot):
@@ -161,11 +160,11 @@ async def test_undo_a_move_into_contacted_drops_its_message_sent(store, db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(">")
         await settle(app, pilot)
-        logged = json.loads(db_path.read_text())["interactions"]
+        logged = tables_on_disk(db_path)["interactions"]
         assert [i["kind"] for i in logged.values()] == ["message sent"]
         await pilot.press("u")
         await settle(app, pilot)
-    data = json.loads(db_path.read_text())
+    data = tables_on_disk(db_path)
     assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]
 
 
@@ -281,7 +280,7 @@ async def test_move_and_undo_in_one_burst_leave_the_file_as_before(store, db_pat
             app.post_message(events.Key(key, char))
         await wait_for_text(pilot, "undid move")
         await settle(app, pilot)
-    data = json.loads(db_path.read_text())
+    data = tables_on_disk(db_path)
     assert data["contacts"][str(jane)]["stage"] == "target" and not data["interactions"]
 
 
@@ -309,7 +308,7 @@ async def test_a_move_shows_its_due_item_at_once_and_a_write_meanwhile_after(sto
         assert line_with(app, "▌Ana Lee").split()[-2:] == ["b", "0d"]
     doc = on_disk(db_path)[str(ana)]
     assert doc["stage"] == "contacted"
-    kinds = [i["kind"] for i in json.loads(db_path.read_text())["interactions"].values()]
+    kinds = [i["kind"] for i in tables_on_disk(db_path)["interactions"].values()]
     assert kinds == [REPLY_KIND, "message sent"]
 
 

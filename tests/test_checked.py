@@ -55,7 +55,9 @@ def test_a_file_checked_once_is_not_checked_on_the_next_open(db_path, unchecked)
 
 def test_a_bad_hand_edit_is_found_on_every_open(db_path, unchecked):
     written(db_path)
-    db_path.write_text(db_path.read_text().replace('"stage":"target"', '"stage":"tagret"'))
+    data = json.loads(db_path.read_text())
+    data["contacts"]["1"]["stage"] = "tagret"  # (a contact at its first stage: left out)
+    db_path.write_text(json.dumps(data))
     for _ in range(2):
         reopened = Store(db_path)
         assert [str(i) for i in reopened.invalid] == [

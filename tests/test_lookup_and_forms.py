@@ -4,7 +4,6 @@ line's forgiving parsing, the edit form's focus and values, and the contact scre
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from store.db import Store
 from store.records import Contact, Interaction, Meeting
 from store.text import fold
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.cli.main import main
@@ -23,7 +23,7 @@ from tui.screens.prep import PrepScreen
 
 
 def contacts_on_disk(db_path) -> dict:
-    return json.loads(db_path.read_text())["contacts"]
+    return tables_on_disk(db_path)["contacts"]
 
 
 def cli(capsys, db_path, *args) -> tuple[int, str, str]:

@@ -3,7 +3,6 @@ thanks by every path, `referred`, their promises and undated follow-ups."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from store.meetings import (
 )
 from store.records import Contact, FollowUp, Interaction, Meeting
 from store.stats import compute_stats
+from tests.disk import tables_on_disk
 
 DAY = timedelta(days=1)
 
@@ -284,6 +284,6 @@ def test_undated_follow_ups_are_listed_under_anytime_and_can_be_dated(store, clo
 
 def test_the_file_keeps_the_meeting_state_as_a_field(store, clock, ada, db_path):
     schedule_meeting(store, ada.id, clock() + DAY, medium="call")
-    [doc] = json.loads(db_path.read_text())["meetings"].values()
+    [doc] = tables_on_disk(db_path)["meetings"].values()
     assert (doc["state"], doc["medium"], doc["started_at"]) == ("scheduled", "call", "")
     assert Store(db_path).records(Meeting)[0].status == "scheduled"

@@ -4,7 +4,6 @@ typed before the autosave interval is lost, and the restarted app resumes the me
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import pty
 import re
@@ -17,6 +16,7 @@ import time
 
 from store.db import Store
 from store.records import Contact
+from tests.disk import tables_on_disk
 
 TIMEOUT = 30.0
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[@-_]")
@@ -74,7 +74,7 @@ def wait_until(condition, what: str) -> float:
 
 
 def meetings_on_disk(db_path) -> list[dict]:
-    return list(json.loads(db_path.read_bytes()).get("meetings", {}).values())
+    return list(tables_on_disk(db_path).get("meetings", {}).values())
 
 
 def notes_on_disk(db_path) -> str | None:

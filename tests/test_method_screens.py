@@ -3,10 +3,9 @@ in the draft screen, the employers screen scores the LAMP list."""
 
 from __future__ import annotations
 
-import json
-
 from store.db import Store
 from store.records import Contact
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.screens.draft import DraftScreen
@@ -51,7 +50,7 @@ def lamp_list(store: Store) -> None:
 
 
 def on_disk(db_path, name: str) -> dict:
-    data = json.loads(db_path.read_text())
+    data = tables_on_disk(db_path)
     return next(doc for doc in data["employers"].values() if doc["name"] == name)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from store.db import Store
 from store.records import Contact, FollowUp, Interaction, Meeting
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen
 from tui.app import make_app
 from tui.modals.entry import EntryScreen
@@ -130,13 +129,13 @@ async def test_edit_from_the_contact_screen_saves_and_updates_the_board(store, d
         app.screen.query_one("#field-email").value = "not an address"
         await pilot.press("f2")
         assert "not an email address" in str(app.screen.query_one("#error-email").render())
-        assert json.loads(db_path.read_text())["contacts"][str(people["bob"])]["email"] == ""
+        assert tables_on_disk(db_path)["contacts"][str(people["bob"])]["email"] == ""
         app.screen.query_one("#field-email").value = "bob@globex.example"
         app.screen.query_one("#field-role").value = "Head of Data"
         await pilot.press("f2")
         await settle(app, pilot)
         assert "Bob Lee — Head of Data @ Globex · met" in screen_text(app)
-        doc = json.loads(db_path.read_text())["contacts"][str(people["bob"])]
+        doc = tables_on_disk(db_path)["contacts"][str(people["bob"])]
         assert (doc["role"], doc["email"]) == ("Head of Data", "bob@globex.example")
         await pilot.press("escape")
         assert app.screen.focused_contact().role == "Head of Data"
@@ -210,7 +209,7 @@ async def test_stats_screen_shows_the_numbers_and_sets_the_goal(store, db_path, 
         await pilot.press("backspace", "3", "enter")
         await settle(app, pilot)
         assert "Weekly goal 0 of 3 meetings this week □□□" in screen_text(app)
-        assert json.loads(db_path.read_text())["settings"]["1"]["weekly_goal"] == 3
+        assert tables_on_disk(db_path)["settings"]["1"]["weekly_goal"] == 3
         await pilot.press("escape")
         assert app.screen.focused_contact() is not None
 

@@ -6,7 +6,6 @@ Each test presses keys as a user would, then checks both the screen and the file
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from store.db import Store
 from store.followups import move_contact
 from store.quickadd import parse_quick_add
 from store.records import Contact, Interaction
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, started, wait_for_screen
 from tui.screens.agenda import AgendaScreen
 from tui.modals.snooze import SnoozeScreen
@@ -36,7 +36,7 @@ TIMEOUT = 10.0
 
 
 def file_contacts(db_path) -> dict[str, dict]:
-    return json.loads(db_path.read_text()).get("contacts", {})
+    return tables_on_disk(db_path).get("contacts", {})
 
 
 def by_name(db_path, name: str) -> dict:
@@ -176,7 +176,7 @@ async def test_agenda_done_and_snooze_show_on_the_board_and_the_file(store, db_p
         assert "!" not in "".join(c.marker for c in board.column("contacted").cards)
     store = Store(db_path)
     assert [i.kind for i in store.find(Interaction, contact_id=ana)][-1] == "nudge sent"
-    marks = json.loads(db_path.read_text())["agenda_marks"]
+    marks = tables_on_disk(db_path)["agenda_marks"]
     assert sorted((bool(m.get("done_at")), m.get("snoozed_until")) for m in marks.values()) == [
         (False, "2026-12-06T09:30:00+01:00"), (True, None)]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
@@ -16,6 +15,7 @@ from store.followups import log_interaction, move_contact
 from store.meetings import end_meeting, plan_end, save_notes, start_meeting
 from store.merge import delete_contact, mark_distinct, merge, plan_merge
 from store.records import Contact, FollowUp, Interaction, Meeting
+from tests.disk import tables_on_disk
 from tests.inprocess import run_main
 
 
@@ -88,7 +88,7 @@ def test_delete_refuses_while_referred_then_clears_the_links(store, db_path, twi
         delete_contact(store, ana.id)
     assert db_path.read_bytes() == before
     delete_contact(store, ana.id, links="clear")
-    data = json.loads(db_path.read_text())
+    data = tables_on_disk(db_path)
     assert str(ana.id) not in data["contacts"]
     assert all(d["contact_id"] != ana.id for t in ("meetings", "followups")
                for d in data[t].values())

@@ -3,11 +3,10 @@ warning of quick add, the settings screen, and the draft's guards."""
 
 from __future__ import annotations
 
-import json
-
 from store import settings
 from store.db import Store
 from store.records import Contact, Interaction
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.modals.ask import AskScreen
@@ -20,7 +19,7 @@ from tui.screens.draft import DraftScreen
 
 
 def contacts_on_disk(db_path) -> dict[str, dict]:
-    return json.loads(db_path.read_text())["contacts"]
+    return tables_on_disk(db_path)["contacts"]
 
 
 def footer(app) -> str:
@@ -166,7 +165,7 @@ async def test_f5_on_a_job_ask_confirms_default_no_and_esc_keeps_the_draft(store
         await wait_for_screen(pilot, ChoiceScreen)
         await pilot.press("y")
         await wait_until(pilot, lambda: Store(db_path).records(Interaction), "logged")
-    assert json.loads(db_path.read_text())["kept_drafts"] == {}
+    assert tables_on_disk(db_path)["kept_drafts"] == {}
 
 
 async def test_the_first_draft_asks_for_my_name_once(store, db_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 from store.db import META_TABLE, SCHEMA_VERSION, Store, migrate
 from store.errors import InputError, StoreError
 from store.importing.report import ImportReport
-from store.records import Contact
+from store.records import Contact, whole_doc
 from store.schema import invalid_records
 
 
@@ -40,6 +40,10 @@ def restore_json(
         raise InputError(f"{path}: made by a newer coffeechat (schema {version}); upgrade first")
     migrate(data, version)
     data.pop(META_TABLE, None)
+    # Compared as data() gives the database: each record with all its fields, whether the
+    # backup left out those at their default or not.
+    data = {name: {key: whole_doc(name, doc) for key, doc in table.items()}
+            for name, table in data.items()}
     with store.transaction():
         current = store.data()
         current.pop(META_TABLE, None)
