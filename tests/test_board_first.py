@@ -17,6 +17,7 @@ from store.db import Store
 from store.followups import move_contact
 from store.records import Contact
 from store.board import BoardModel
+from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.modals.help import HelpScreen
@@ -192,13 +193,13 @@ async def test_keys_wait_for_the_rest_of_the_file_and_then_run_in_order(db_path,
                          "moved right")
         await pilot.press("x", "right")  # archive Bo, then one column on
         assert app.screen.active_stage == "contacted"  # both wait, in order
-        assert json.loads(db_path.read_text())["contacts"]["2"]["archived"] is False
+        assert tables_on_disk(db_path)["contacts"]["2"]["archived"] is False
         go_on.set()
         await wait_for_text(pilot, "2 archived")
         await wait_until(pilot, lambda: app.screen.active_stage == "met", "then right")
         app.flush_writes()
         await app.workers.wait_for_complete()
-    assert json.loads(db_path.read_text())["contacts"]["2"]["archived"] is True
+    assert tables_on_disk(db_path)["contacts"]["2"]["archived"] is True
 
 
 # -- the app: `>` and `<` move a card at once, before the rest of the file is read ---------
@@ -221,7 +222,7 @@ def held_reading(first: Store) -> tuple[threading.Event, list]:
 
 
 def on_disk(db_path) -> dict:
-    return json.loads(db_path.read_text())["contacts"]
+    return tables_on_disk(db_path)["contacts"]
 
 
 async def the_board_equals_the_file(app, pilot, db_path) -> None:
