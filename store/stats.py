@@ -142,7 +142,7 @@ def week_start(now: datetime) -> datetime:
 
 def held(meetings: Iterable[Meeting], now: datetime) -> list[datetime]:
     """The start times of the meetings that have begun by now and were not discarded."""
-    starts = (parse_iso(m.started_at) for m in meetings if m.held)
+    starts = (parse_iso(m.started_at, aware=True) for m in meetings if m.held)
     return [s for s in starts if s is not None and s <= now]
 
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from store.db import Store
+from store.records import Meeting
 from tests.test_stats import interactions, meetings, network
 from tui.cli import stats as cli_stats
 from tui.cli.main import main
@@ -54,6 +55,15 @@ def test_stats_on_an_empty_database_shows_dashes(db_path, capsys):
     assert main(["stats", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "reply rate: —" in out and "referrals per meeting: — (0 referrals, 0 meetings)" in out
+
+
+def test_a_meeting_started_on_a_bare_date_is_not_counted_and_crashes_nothing(store, capsys):
+    """A hand edit may leave a start with no time of day (and so no zone): it cannot be
+    placed in a week, so it is left out, as any unreadable time is."""
+    fill(store)
+    store.insert(Meeting(contact_id=1, started_at="2026-11-23"))
+    assert main(["stats", "--db", str(store.path)]) == 0
+    assert "referrals per meeting: 0.60 (3 referrals, 5 meetings)" in capsys.readouterr().out
 
 
 def test_goal_is_saved_and_a_bad_goal_is_exit_1(db_path, capsys):
