@@ -37,4 +37,6 @@ def test_sigkill_at_random_moments_never_loses_a_reported_write(db_path):
     # land mid-write (a temp file left; 5 in 6 with 2000), for half the CPU.
     figures = campaign(db_path, kills=200, seed_contacts=500, rng=random.Random(7))
     assert figures["kills"] == 200
-    assert figures["writes_confirmed"] > 200  # the children did get writes done between kills
+    # The children did get writes done between kills (how many depends on the machine's
+    # load: 134 to 400+ seen; none would mean every kill came before the first write).
+    assert figures["writes_confirmed"] > 50
