@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from store import settings as config
 from store.followups import MESSAGE_SENT, DueItem
@@ -95,13 +95,16 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
     if not waiting:
         return []
     off = holidays(store.settings())
-    targets: dict[str, list[str]] = {}
+    # The targets at the employers waited on, the employer's name folded once per name
+    # seen (not once per target: 20,000 contacts hold a few hundred employers).
+    employer = cache(fold)
+    targets: dict[str, list[str]] = {employer(contact.company): [] for contact, _ in waiting}
     if pool is None:
         pool = store.find(Contact, stage="target")
     for contact in pool:
         if contact is not None and contact.stage == "target" and contact.company \
-                and not contact.archived:
-            targets.setdefault(fold(contact.company), []).append(contact.name)
+                and not contact.archived and (named := employer(contact.company)) in targets:
+            targets[named].append(contact.name)
     items = []
     # Worked out once each and shared: an employer's 3B text, and the dues, which depend
     # on the day the count starts alone, while messages go out on a few hundred days.
@@ -110,7 +113,7 @@ def three_b_seven_items(store, contacts: Mapping[int, Contact | None],
     for contact, at in waiting:
         ask = asks.get(contact.company)
         if ask is None:
-            others = sorted(targets.get(fold(contact.company), []))
+            others = sorted(targets[employer(contact.company)])
             more = len(others) - NAMED_TARGETS
             pick = (": find one" if not others else f": {', '.join(others[:NAMED_TARGETS])}"
                     + (f" and {more} more" if more > 0 else ""))
