@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -221,6 +222,20 @@ def held_reading(first: Store) -> tuple[threading.Event, list]:
     return go_on, calls
 
 
+@asynccontextmanager
+async def reading_held(db_path, clock):
+    """The app on the people's file opened board first: (app, pilot, go_on) once the board
+    shows and its read of the rest of the file has begun, held until go_on is set."""
+    people(db_path, clock)
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, calls = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_text(pilot, "Ann Lee")
+        await wait_until(pilot, lambda: calls, "the reading started")
+        yield app, pilot, go_on
+
+
 def on_disk(db_path) -> dict:
     return tables_on_disk(db_path)["contacts"]
 
@@ -246,13 +261,7 @@ async def the_board_equals_the_file(app, pilot, db_path) -> None:
 
 
 async def test_a_move_shows_at_once_while_the_file_is_read_and_is_written(db_path, clock):
-    people(db_path, clock)
-    first = Store(db_path, board_first=True, clock=clock)
-    go_on, calls = held_reading(first)
-    app = make_app(first)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_text(pilot, "Ann Lee")
-        await wait_until(pilot, lambda: calls, "the reading started")
+    async with reading_held(db_path, clock) as (app, pilot, go_on):
         await pilot.press(">")  # Ann, the first target, to contacted
         await wait_for_text(pilot, "contacted 2")
         assert app.screen.reading and app.screen.active_stage == "contacted"
@@ -266,13 +275,7 @@ async def test_a_move_shows_at_once_while_the_file_is_read_and_is_written(db_pat
 
 
 async def test_a_read_from_before_the_write_never_puts_the_moved_card_back(db_path, clock):
-    people(db_path, clock)
-    first = Store(db_path, board_first=True, clock=clock)
-    go_on, calls = held_reading(first)
-    app = make_app(first)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_text(pilot, "Ann Lee")
-        await wait_until(pilot, lambda: calls, "the reading started")
+    async with reading_held(db_path, clock) as (app, pilot, go_on):
         writing = threading.Event()  # the writer thread busy until set
         app._writer.submit(writing.wait, 30)
         await pilot.press(">")
@@ -290,13 +293,7 @@ async def test_a_read_from_before_the_write_never_puts_the_moved_card_back(db_pa
 
 
 async def test_moves_while_reading_and_a_key_that_waits_run_in_order(db_path, clock):
-    people(db_path, clock)
-    first = Store(db_path, board_first=True, clock=clock)
-    go_on, calls = held_reading(first)
-    app = make_app(first)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_text(pilot, "Ann Lee")
-        await wait_until(pilot, lambda: calls, "the reading started")
+    async with reading_held(db_path, clock) as (app, pilot, go_on):
         await pilot.press(">", ">")  # Ann to contacted, then on to met, at once
         await wait_for_text(pilot, "met 1")
         await pilot.press("x")  # archiving waits for the whole contact
@@ -310,14 +307,8 @@ async def test_moves_while_reading_and_a_key_that_waits_run_in_order(db_path, cl
 
 
 async def test_undo_of_a_move_made_while_reading(db_path, clock):
-    people(db_path, clock)
-    before = on_disk(db_path)["1"]
-    first = Store(db_path, board_first=True, clock=clock)
-    go_on, calls = held_reading(first)
-    app = make_app(first)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_for_text(pilot, "Ann Lee")
-        await wait_until(pilot, lambda: calls, "the reading started")
+    async with reading_held(db_path, clock) as (app, pilot, go_on):
+        before = on_disk(db_path)["1"]
         await pilot.press(">", "u")  # `u` waits for the rest of the file
         await wait_for_text(pilot, "contacted 2")
         go_on.set()
@@ -328,13 +319,7 @@ async def test_undo_of_a_move_made_while_reading(db_path, clock):
 
 
 async def test_a_move_refused_on_disk_while_reading_shows_where_the_file_has_it(db_path, clock):
-    people(db_path, clock)
-    first = Store(db_path, board_first=True, clock=clock)
-    go_on, calls = held_reading(first)
-    app = make_app(first)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await wait_for_text(pilot, "Ann Lee")
-        await wait_until(pilot, lambda: calls, "the reading started")
+    async with reading_held(db_path, clock) as (app, pilot, go_on):
         move_contact(Store(db_path, clock=clock), 1, "met")  # another process
         await pilot.press(">")  # the board still shows Ann in target
         await wait_for_text(pilot, "is in met now")  # the write refused, and why

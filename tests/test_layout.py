@@ -104,3 +104,21 @@ def test_every_write_leaves_the_file_a_whole_write_would(tmp_path, monkeypatch):
     assert len(people) == 29 and 1 not in people
     assert (people[15].role, people[30].name) == ("Nurse", "Late")  # (the id of the last)
     assert {"1", "15", "30"} <= set(spliced)
+
+
+def test_a_change_another_process_made_survives_a_spliced_write(tmp_path):
+    """Two stores on one file, as two processes: each write starts from the file as the
+    other left it, whichever way it is written."""
+    path = tmp_path / "db.json"
+    mine = Store(path)
+    for n in range(5):
+        mine.add_contact(Contact(name=f"Person {n}", company="Acme"))
+    theirs = Store(path)
+    theirs.update(Contact, 2, {"role": "Nurse"})
+    mine.step(4, 1)
+    theirs.step(1, 1)
+    mine.update(Contact, 5, {"notes": "met at the fair"})
+    people = {c.id: c for c in Store(path).contacts()}
+    assert (people[1].stage, people[2].role, people[4].stage, people[5].notes) == (
+        "contacted", "Nurse", "contacted", "met at the fair")
+    assert path.read_bytes() == whole(path)
