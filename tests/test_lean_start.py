@@ -22,9 +22,10 @@ CLI_FEATURES = tuple(f"tui.cli.{name}" for name in (
     "stats", "drafts", "meet", "transfer", "agenda", "doctor", "tidy", "config", "loop"))
 # What the board's first frame does not use, though the board's own keys or its later
 # passes do: the quick-add line (the `add` command's help names its example), the help
-# screen, reading and stepping dates (the first cadence, the first date typed).
+# screen, reading and stepping dates (the first cadence, the first date typed), the
+# local zone's rules (the days in a stage are counted from a moment in UTC).
 BOARD_LATER = ("store.quickadd", "tui.modals.help", "store.dates", "dateutil.parser",
-               "dateutil.relativedelta", "dateutil.rrule")
+               "dateutil.relativedelta", "dateutil.rrule", "dateutil.tz")
 
 # Runs the app headless until its first frame is shown; prints the modules loaded by then.
 BOARD_PROBE = textwrap.dedent("""

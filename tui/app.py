@@ -54,6 +54,7 @@ class CoffeeChatApp(App):
         super().__init__()
         self.store = store
         self.clock = clock or store.clock
+        self.moment = clock or store.moment  # (see Store.moment)
         self.meet_with = meet_with  # open meeting mode for them at once (coffeechat meet)
         self.prepare = prepare  # open the preparation for them at once (coffeechat prep)
         self.started_frozen = False  # see on_ready

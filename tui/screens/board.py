@@ -276,7 +276,7 @@ class BoardScreen(Screen):
 
     def card_marker(self, contact: Contact) -> str:
         """`arch b 12d !`: archived, the reply class's letter, days in stage, overdue."""
-        days = _days_since(contact.stage_since, self.app.clock())
+        days = _days_since(contact.stage_since, self.app.moment())
         marker = f"{days}d" if days is not None else ""
         if reply_class := self.model.reply_classes.get(contact.id):
             marker = f"{CLASS_MARK[reply_class]} {marker}"
@@ -314,7 +314,10 @@ class BoardScreen(Screen):
     def update_detail(self) -> None:
         """The detail bar: the focused card in full; repainted only when its text changes."""
         contact = self.focused_contact()
-        text = detail_line(contact, self.app.clock(), self.model.next_due.get(contact.id),
+        due = self.model.next_due.get(contact.id) if contact else None
+        # A due date is said in the local zone's days; the days in a stage need a moment.
+        now = self.app.clock() if due is not None else self.app.moment()
+        text = detail_line(contact, now, due,
                            self.model.reply_classes.get(contact.id)) if contact else ""
         text = fit(text, self.app.size.width - 2).rstrip()
         if text != getattr(self, "_detail_text", None):
