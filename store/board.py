@@ -13,12 +13,14 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from store.changes import CONTACTS, Changes
-from store.followups import DueItem
 from store.records import STAGES, Contact
 from store.text import fold
+
+if TYPE_CHECKING:
+    from store.followups import DueItem  # (not loaded before the board's first frame)
 
 SEARCHED_FIELDS = ("name", "role", "company", "industry", "notes")
 

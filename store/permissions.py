@@ -11,12 +11,9 @@ import os
 import stat
 from pathlib import Path
 
-from store import settings as config
 from store.db import Store
 from store.errors import CoffeeError
 from store.storage import BACKUP_NAME, backup_folder
-
-WARNED_SETTING = config.MODE_WARNED  # the mode last warned about, like "0644"
 
 
 def file_mode(path: Path) -> int | None:
@@ -69,10 +66,12 @@ def permission_warning(store: Store) -> str | None:
         return None
     shown = f"{mode or 0:04o}"
     seen = " | ".join([shown, *backup_problems])  # what was warned about: the same, once
-    if config.get(store, WARNED_SETTING) == seen:
+    from store import settings as config  # (only for a file others can read)
+
+    if config.get(store, config.MODE_WARNED) == seen:
         return None
     try:
-        config.set_internal(store, WARNED_SETTING, seen)
+        config.set_internal(store, config.MODE_WARNED, seen)
     except CoffeeError:
         pass  # a read-only file or folder: warn all the same
     if not open_to_others(mode):

@@ -15,7 +15,8 @@ import pytest
 
 from store.db import SCHEMA_VERSION, Store
 from store.errors import StoreError
-from store.permissions import WARNED_SETTING, permission_warning
+from store.permissions import permission_warning
+from store.settings import MODE_WARNED
 from store.quickadd import parse_quick_add
 from store.records import Contact
 from tests.inprocess import run_main
@@ -87,7 +88,7 @@ def test_a_database_others_can_read_is_warned_about_once_on_stderr(store, db_pat
                     "coffeechat made it private again (0600)")
     assert second.stderr == ""
     assert mode(db_path) == 0o600
-    assert Store(db_path).settings()[WARNED_SETTING] == "0644"
+    assert Store(db_path).settings()[MODE_WARNED] == "0644"
 
 
 def test_the_warning_says_how_to_fix_a_file_coffeechat_cannot_write(store, db_path,

@@ -23,9 +23,12 @@ CLI_FEATURES = tuple(f"tui.cli.{name}" for name in (
 # What the board's first frame does not use, though the board's own keys or its later
 # passes do: the quick-add line (the `add` command's help names its example), the help
 # screen, reading and stepping dates (the first cadence, the first date typed), the
-# local zone's rules (the days in a stage are counted from a moment in UTC).
+# local zone's rules (the days in a stage are counted from a moment in UTC), what is due
+# and the reply classes (the pass after the first frame), the settings, tidying and the
+# choice dialog.
 BOARD_LATER = ("store.quickadd", "tui.modals.help", "store.dates", "dateutil.parser",
-               "dateutil.relativedelta", "dateutil.rrule", "dateutil.tz")
+               "dateutil.relativedelta", "dateutil.rrule", "dateutil.tz", "store.followups",
+               "store.method", "store.settings", "store.merge", "tui.modals.choice")
 
 # Runs the app headless until its first frame is shown; prints the modules loaded by then.
 BOARD_PROBE = textwrap.dedent("""

@@ -18,7 +18,6 @@ from textual.binding import Binding
 from store.changes import CONTACTS, ConflictError, UndoEntry
 from store.db import Store
 from store.errors import CoffeeError
-from store.followups import update_contact
 from store.paths import write_crash_report
 from store.permissions import permission_warning
 from store.records import Contact, Record
@@ -72,7 +71,6 @@ class CoffeeChatApp(App):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if self.store.invalid:  # read-only: every write is refused, saying why
             self.notify(printable(str(self.store.read_only_error()).replace(
                 "nothing was saved", "nothing can be saved")), title="Read-only",
@@ -88,8 +86,11 @@ class CoffeeChatApp(App):
             open_preparation(self, self.prepare.id)
 
     def on_ready(self) -> None:
-        """The first frame is on screen. Opened by the CLI, the app started without the
-        cycle collector: freeze what start-up built out of its way, then turn it on."""
+        """The first frame is on screen: now what it does not show (the file's mode,
+        checked on the writer thread: before, it took turns with the first frame's work).
+        Opened by the CLI, the app started without the cycle collector: freeze what
+        start-up built out of its way, then turn it on."""
+        self.write(permission_warning, self.store, on_saved=self.warn_permissions)
         if not gc.isenabled():
             self.started_frozen = True  # (the board freezes the rest of the file too)
             gc.freeze()
@@ -195,6 +196,8 @@ class CoffeeChatApp(App):
                 on_error(error)
 
         if cls is Contact:  # a referrer named here may move on to referred
+            from store.followups import update_contact
+
             save = partial(update_contact, self.store, seen=seen, rev=rev)
         else:
             save = partial(self.store.update, cls, seen=seen, rev=rev)

@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,27 +25,20 @@ from textual.widgets import Footer, Input, Static
 from store.board import BoardModel, DueNews, Move
 from store.changes import CONTACTS
 from store.errors import CoffeeError
-from store.followups import (
-    DueItem, due_items, is_overdue, logged_by_move, move_contact, next_due, overdue_ids,
-)
-from store.merge import (
-    delete_contact,
-    find_duplicate,
-    mark_distinct,
-    merge,
-    plan_delete,
-    plan_merge,
-)
-from store.method import CLASS_MARK, reply_classes
 from store.records import STAGES, Contact, Interaction, stage_after
 from store.storage import gc_paused
 from store.text import printable
 from tui.commands import BoardCommands, TransferCommands
 from tui.keys import help_key
 from tui.messages import DataChanged
-from tui.modals.choice import ChoiceScreen
 from tui.threads import hand_back
 from widgets.stage_column import Card, Cards, StageColumn, fit
+
+if TYPE_CHECKING:
+    from store.followups import DueItem
+
+# What the first frame does not use (what is due, the reply classes, tidying, the choice
+# dialog) is imported where it is first used: together ~8 ms before that frame.
 
 # What a key can do while the file is still being read (after a board-first open, the
 # board holds only what its table shows of each contact): look around, ask for help,
@@ -68,6 +62,8 @@ def _days_since(moment: str, now: datetime) -> int | None:
 
 
 def _when(item: DueItem, now: datetime) -> str:
+    from store.followups import is_overdue
+
     if item.due is None:
         return "anytime"
     days = (item.due.date() - now.date()).days
@@ -279,6 +275,8 @@ class BoardScreen(Screen):
         days = _days_since(contact.stage_since, self.app.moment())
         marker = f"{days}d" if days is not None else ""
         if reply_class := self.model.reply_classes.get(contact.id):
+            from store.method import CLASS_MARK
+
             marker = f"{CLASS_MARK[reply_class]} {marker}"
         if contact.id in self.model.overdue:
             marker += " !"
@@ -459,6 +457,9 @@ class BoardScreen(Screen):
 
     def news_of_everyone(self, asked: int, contacts: list[Contact]) -> DueNews:
         """What is due with every one of these contacts, from every record."""
+        from store.followups import due_items, next_due, overdue_ids
+        from store.method import reply_classes
+
         store, now = self.app.store, self.app.clock()
         items = due_items(store, now, contacts=contacts)
         soonest: dict[int, DueItem | None] = {contact.id: None for contact in contacts}
@@ -473,6 +474,9 @@ class BoardScreen(Screen):
         as the board holds them, the contacts of `only` as shown and the employers'
         targets a 3B item names (not read and built again: 10x longer); `logged`: what a
         write on its way will add."""
+        from store.followups import due_items, next_due, overdue_ids
+        from store.method import reply_classes
+
         store, now = self.app.store, self.app.clock()
         news = DueNews(asked, set(), dict.fromkeys(only), dict.fromkeys(only))
         for contact_id in only:
@@ -535,6 +539,8 @@ class BoardScreen(Screen):
         news = None
         with self.app.store.if_idle() as idle:
             if idle and not self.reading:
+                from store.followups import logged_by_move
+
                 logged = logged_by_move(contact.id, contact.stage, stage, move.at)
                 news = self.overdue_news(self.model.ask(), {contact.id},
                                          self.model.contacts.values(), logged)
@@ -551,6 +557,8 @@ class BoardScreen(Screen):
         # While the file is read, saved once it is: a write then would decode the rest
         # itself, and its encoding beside the reading raised the app's peak memory at
         # 20,000 (137 -> 146-150 MB) for no earlier save.
+        from store.followups import move_contact
+
         write = partial(self.app.write, move_contact, self.app.store, contact.id, stage,
                         move.at, contact.stage, undo=f"move to {stage}",
                         on_saved=lambda _: self.model.written(move), on_error=refused)
@@ -573,6 +581,8 @@ class BoardScreen(Screen):
         self.refresh_overdue({contact_id})
 
     def action_quick_add(self) -> None:
+        from store.merge import find_duplicate
+        from tui.modals.choice import ChoiceScreen
         from tui.modals.quick_add import QuickAddScreen
 
         stage = self.focused_column().stage
@@ -659,6 +669,7 @@ class BoardScreen(Screen):
     # -- tidying: merge, delete, settings ------------------------------------------------
 
     def action_merge(self) -> None:
+        from store.merge import find_duplicate, mark_distinct, merge, plan_merge
         from tui.modals.merge import MergeScreen, PickContactScreen
 
         keep = self.focused_contact()
@@ -691,6 +702,9 @@ class BoardScreen(Screen):
         self.app.push_screen(PickContactScreen(keep, others, twin), picked)
 
     def action_delete(self) -> None:
+        from store.merge import delete_contact, plan_delete
+        from tui.modals.choice import ChoiceScreen
+
         contact = self.focused_contact()
         if contact is None:
             return
