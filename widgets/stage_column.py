@@ -302,12 +302,14 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
     # -- rendering -------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The styles are worked out once per repaint, not once per line: `rich_style`
-        # walks the ancestors each time it is read.
+        # The styles, the width and the scroll bar are worked out once per repaint, not
+        # once per line: `rich_style` walks the ancestors each time it is read, and the
+        # content region is worked out anew each time (a third of the lines' time).
         self._styles = {"base": self.rich_style} | {
             name: self.get_component_rich_style(f"stage-column--{name}")
             for name in ("name", "headline", "cursor", "dimmed", "hint")
         }
+        self._width, self._thumb_lines = self.scrollable_content_region.width, self._thumb()
         return super().render_lines(crop)
 
     def _strip_line(self, y: int, width: int) -> Strip:
@@ -317,18 +319,16 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         return Strip([Segment(text.center(width), style)], width)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._width
         if self.collapsed:
             return self._strip_line(y, width)
         # The last cell is the scroll bar's (blank when every card fits), in the line's
         # own style: no style change, no bytes, for it.
-        strip = self._card_line(y, width - 1)
-        segments = list(strip)
-        last = segments[-1]
-        segments[-1] = Segment(last.text + ("▐" if y in self._thumb() else " "), last.style)
-        return Strip(segments, width)
+        text, style = self._card_line(y, width - 1)
+        return Strip([Segment(text + ("▐" if y in self._thumb_lines else " "), style)], width)
 
-    def _card_line(self, y: int, width: int) -> Strip:
+    def _card_line(self, y: int, width: int) -> tuple[str, Style]:
+        """The text of line `y` (`width` cells) and its style: one style a line."""
         line = round(self.scroll_offset.y) + y
         index, row = divmod(line, CARD_HEIGHT)
         styles = self._styles
@@ -336,9 +336,9 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
         if not self.cards and self.hint:
             lines = wrap(self.hint, max(width - 2, 1))
             text = " " + lines[y] + " " if y < len(lines) else " " * width
-            return Strip([Segment(fit(text, width), style + styles["hint"])], width)
+            return fit(text, width), style + styles["hint"]
         if index >= len(self.cards) or row == CARD_HEIGHT - 1:
-            return Strip([Segment(" " * width, style)], width)
+            return " " * width, style
         card = self.cards[index]
         if card.dimmed:
             style += styles["dimmed"]
@@ -355,6 +355,6 @@ class StageColumn(ScrollView, can_focus=False, inherit_bindings=False):
             marker = printable(card.marker) + " " if card.marker else ""  # a space before the bar
             room = max(body - cell_len(marker) - 1, 1) if marker else body
             text = fit(printable(card.name), room) + (fit(" " + marker, body - room) if marker else "")
-            return Strip([Segment(bar + text, style + styles["name"])], width)
+            return bar + text, style + styles["name"]
         headline = fit_headline(printable(card.role), printable(card.company), body)
-        return Strip([Segment(bar + headline, style + styles["headline"])], width)
+        return bar + headline, style + styles["headline"]
