@@ -6,7 +6,6 @@ silently written over (see Store.update)."""
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import ClassVar, Self
@@ -21,6 +20,8 @@ def check_stage(stage: str) -> str:
     listing the valid ones."""
     name = stage.strip().lower()
     if name not in STAGES:
+        import difflib  # (only for a mistake)
+
         close = difflib.get_close_matches(name, STAGES, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         raise InputError(f"unknown stage {stage!r}: {hint}use one of {', '.join(STAGES)}")
@@ -46,11 +47,15 @@ def stage_after(stage: str, delta: int) -> str:
 KINDS: dict[str, type[Record]] = {}
 
 
-# Only its kinds are ever made or compared, each with its own generated __init__, __repr__
-# and __eq__: Record's would be compiled at every start for nothing.
-@dataclass(init=False, repr=False, eq=False)
+# Every kind shares Record's __init__, __eq__ and __repr__, which read the kind's fields:
+# a dataclass's own, compiled for each of the eleven kinds, took ~5 ms of every start.
+kind = dataclass(init=False, repr=False, eq=False)
+
+
+@kind
 class Record:
-    """A document of one table; `id` is TinyDB's document id."""
+    """A document of one table; `id` is TinyDB's document id. Made with keywords only:
+    `Contact(name="Ada Li", stage="met")`; a field not given is its default."""
 
     TABLE: ClassVar[str]
     id: int | None = None
@@ -59,6 +64,29 @@ class Record:
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         KINDS[cls.TABLE] = cls  # each kind is checked against its own fields (store.schema)
+
+    def __init__(self, **values) -> None:
+        known, lists, defaults = _shape(type(self))
+        if unknown := values.keys() - known - {"id"}:
+            raise TypeError(f"{type(self).__name__} has no field {min(unknown)!r}")
+        fields = self.__dict__  # (id first, then in declared order: as from_doc fills it)
+        fields["id"] = values.pop("id", None)
+        fields.update(defaults)
+        fields.update(values)
+        for name in lists:
+            if fields[name] is defaults[name]:
+                fields[name] = []  # each record its own list
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.__dict__ == other.__dict__  # type: ignore[union-attr]
+
+    __hash__ = None  # type: ignore[assignment]  (a record changes: never a dict key)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{type(self).__name__}({fields})"
 
     def to_doc(self) -> dict:
         doc = asdict(self)
@@ -132,7 +160,7 @@ def whole_doc(table: str, doc: dict) -> dict:
     return {**defaults(kind), **doc} if kind is not None else doc
 
 
-@dataclass
+@kind
 class Contact(Record):
     """A person: someone to reach, met, thanked, or who referred others."""
 
@@ -203,7 +231,7 @@ def board_row(contact_id: int, doc: dict) -> dict:
             "stage": stage}
 
 
-@dataclass
+@kind
 class Interaction(Record):
     """Something that happened with a contact: a message, a reply, a call, a meeting."""
 
@@ -221,7 +249,7 @@ REPLY_KIND = "reply received"  # the interaction a reply is logged as (stats, fo
 MEETING_STATES = ("scheduled", "preparing", "running", "ended", "discarded")
 
 
-@dataclass
+@kind
 class Meeting(Record):
     """One informational interview: scheduled → preparing → running → ended, or discarded.
 
@@ -259,7 +287,7 @@ class Meeting(Record):
         return bool(self.started_at) and self.status != "discarded"
 
 
-@dataclass
+@kind
 class FollowUp(Record):
     """Something to do for a contact by a date: a promise, a thank-you note."""
 
@@ -279,7 +307,7 @@ MOTIVATIONS = range(0, 4)  # M: 0 (none) to 3 (dream employer)
 POSTINGS = range(1, 4)  # P: 1 (no open roles in my field) to 3 (several)
 
 
-@dataclass
+@kind
 class Employer(Record):
     """An organisation on the LAMP list (the 2-Hour Job Search): Advocacy (do I know
     someone there or share a school: yes/no), Motivation 0–3, Posting 1–3. Its contacts
@@ -298,7 +326,7 @@ class Employer(Record):
 # used (and re-exported) by its feature module (followups, drafts, merge, questions).
 
 
-@dataclass
+@kind
 class AgendaMark(Record):
     """Done or snoozed, for an agenda item that has no follow-up record of its own."""
 
@@ -308,7 +336,7 @@ class AgendaMark(Record):
     snoozed_until: str | None = None
 
 
-@dataclass
+@kind
 class Template(Record):
     """The text of one kind of note; `key` names it for good, `title` is for people."""
 
@@ -319,7 +347,7 @@ class Template(Record):
     text: str = ""
 
 
-@dataclass
+@kind
 class KeptDraft(Record):
     """A draft the user left with "keep it": `w` on the card opens it again."""
 
@@ -330,7 +358,7 @@ class KeptDraft(Record):
     at: str = ""
 
 
-@dataclass
+@kind
 class DistinctPair(Record):
     """Two contacts the user said are two people: no longer named as duplicates."""
 
@@ -339,7 +367,7 @@ class DistinctPair(Record):
     second: int = 0
 
 
-@dataclass
+@kind
 class Question(Record):
     """A question to ask in a meeting, with the tags that choose it (store.questions)."""
 
