@@ -10,10 +10,10 @@ from __future__ import annotations
 import errno
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
+from itertools import islice
 from typing import TypeVar
 
 import orjson
@@ -38,6 +38,20 @@ MAX_NAME_BYTES = 200
 SHOWN_INVALID = 3  # bad records a refusal names; doctor lists them all
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
+STEP = 500  # items a long read or pass takes between two calls of Store.give_way (~2-4 ms)
+
+
+def go_on() -> None:
+    """Store.give_way when nothing needs the interpreter more: go straight on."""
+
+
+def paced(items: Iterable[T], give_way: Callable[[], None]) -> Iterator[T]:
+    """The items, with a call of `give_way` after every STEP of them."""
+    it = iter(items)
+    while step := list(islice(it, STEP)):
+        yield from step
+        give_way()
 
 
 def local_now() -> datetime:
@@ -87,6 +101,10 @@ class Store:
         self.clock = clock
         # What counts the time passed (days in a stage): the clock itself when one is given.
         self.moment = utc_now if clock is local_now else clock
+        # Called between the steps of a long read or pass (every STEP records built):
+        # the app makes it wait while a key is handled, so the key has the interpreter
+        # to itself instead of taking turns with the thread every millisecond.
+        self.give_way: Callable[[], None] = go_on
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
@@ -323,6 +341,7 @@ class Store:
             while not done:
                 with self._thread_lock:
                     done = self._storage.decode_some()
+                self.give_way()
 
     def board_contacts(self) -> list:
         """Every contact, archived ones too, as the board shows them: opened board first,
@@ -368,7 +387,8 @@ class Store:
 
     def records(self, cls: type[R]) -> list[R]:
         with self._thread_lock, gc_paused():
-            return [cls.from_doc(doc, key) for key, doc in self._docs(cls.TABLE)]
+            return [cls.from_doc(doc, key)
+                    for key, doc in paced(self._docs(cls.TABLE), self.give_way)]
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
         """The records whose fields (one or more) equal these values, in id order (only
@@ -386,7 +406,8 @@ class Store:
                 if doc.get(name, default) == value
                 and all(doc.get(n, base.get(n)) == v for n, v in rest)
             ]
-            return [cls.from_doc(doc, key) for key, doc in sorted(matches, key=_first)]
+            return [cls.from_doc(doc, key)
+                    for key, doc in paced(sorted(matches, key=_first), self.give_way)]
 
     def get(self, cls: type[R], record_id: int) -> R:
         with self._thread_lock:
@@ -607,7 +628,7 @@ class Store:
         with self._thread_lock, gc_paused():
             return [
                 Contact.from_doc(doc, key)
-                for key, doc in self._docs(Contact.TABLE)
+                for key, doc in paced(self._docs(Contact.TABLE), self.give_way)
                 if include_archived or not doc.get("archived")
             ]
 

@@ -31,7 +31,7 @@ from collections.abc import Collection, Iterable
 from itertools import chain
 
 from store import settings as config
-from store.db import Store
+from store.db import Store, paced
 from store.errors import InputError, RefError
 from store.records import (
     REPLY_KIND, AgendaMark, Contact, FollowUp, Interaction, Meeting, check_stage, parse_iso,
@@ -261,7 +261,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
     thanked: dict[int, datetime] = {}
     replied: dict[int, datetime] = {}
     first_sent: dict[int, datetime] = {}
-    for interaction in chain(records(Interaction), logged):
+    for interaction in paced(chain(records(Interaction), logged), store.give_way):
         cid, at = interaction.contact_id, parse_iso(interaction.at, aware=True)
         if cid not in contacts or at is None:
             continue
@@ -306,7 +306,7 @@ def due_items(store: Store, now: datetime, only: int | None = None,
 
     method = three_b_seven_items(store, contacts, first_sent, replied, pool)
     seven_b = {item.contact.id for item in method if item.source == "7b"}
-    for contact in contacts.values():
+    for contact in paced(contacts.values(), store.give_way):
         marked.extend(_rule_items(contact, rules, last_touch.get(contact.id), nudges,
                                   thanked.get(contact.id), contact.id in thanks_open,
                                   contact.id in meeting_ahead, replied.get(contact.id),

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
 from store import settings as config
+from store.db import paced
 from store.followups import MESSAGE_SENT, DueItem
 from store.records import REPLY_KIND, STAGES, Contact, Interaction, parse_iso
 from store.text import fold
@@ -202,7 +203,9 @@ def reply_classes(store, now: datetime, only: int | None = None,
         contacts = [c for c in (contacts or [store.contact(only)]) if c.id == only]
     off = holidays(store.settings())
     classes = {}
-    for cid, (sent, reply) in first_messages([*records, *logged], met_at(contacts)).items():
+    sent_and_met = first_messages(paced([*records, *logged], store.give_way),
+                                  met_at(paced(contacts, store.give_way)))
+    for cid, (sent, reply) in paced(sent_and_met.items(), store.give_way):
         if (kind := reply_class(sent, reply, now, off)) is not None:
             classes[cid] = kind
     return classes

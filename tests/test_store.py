@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import store.db as store_db
 from store.db import SCHEMA_VERSION, Store
 from store.errors import InputError, RefError, StoreError
 from store.quickadd import parse_quick_add
@@ -366,3 +367,14 @@ def test_records_read_from_the_file_share_one_table_of_keys(store):
     made = Contact(name="Ann Lee")
     assert list(vars(read)) == list(vars(made))
     assert sys.getsizeof(vars(read)) == sys.getsizeof(vars(made))
+
+
+def test_a_long_read_gives_way_between_its_steps(store, monkeypatch):
+    monkeypatch.setattr(store_db, "STEP", 2)
+    for name in ("Ann Lee", "Bo Ng", "Cy Oh", "Di Wu", "Ed Yu"):
+        store.add_contact(Contact(name=name))
+    steps: list[int] = []
+    store.give_way = lambda: steps.append(1)
+    assert [c.name for c in store.contacts()] == ["Ann Lee", "Bo Ng", "Cy Oh", "Di Wu", "Ed Yu"]
+    assert len(steps) == 3  # after 2, 4 and 5 contacts
+    assert len(store.records(Contact)) == 5 and len(steps) == 6
