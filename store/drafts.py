@@ -7,7 +7,7 @@ and the fill reports it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from store import settings as config
@@ -171,7 +171,7 @@ def templates(store: Store) -> list[Template]:
     """Every template, the defaults written on first use."""
     with store.transaction():
         if not config.get(store, config.TEMPLATES_SEEDED):
-            store.insert_many([replace(t) for t in DEFAULT_TEMPLATES])  # copies get the ids
+            store.insert_many([t.replace() for t in DEFAULT_TEMPLATES])  # copies get the ids
             config.set_internal(store, config.TEMPLATES_SEEDED, True)
         return store.records(Template)
 

@@ -90,7 +90,8 @@ def export_csv(store: Store, stage: str | None = None) -> str:
     writer.writerow(CSV_COLUMNS)
     for contact in _chosen(store, stage):
         row = {
-            **vars(contact),
+            "id": contact.id,
+            **contact.to_doc(),
             "referred_by": names.get(contact.referred_by, ""),
             "tags": TAG_SEPARATOR.join(contact.tags),
             "archived": "true" if contact.archived else "false",

@@ -1,4 +1,4 @@
-"""The records kept in the database: plain dataclasses with to_doc / from_doc.
+"""The records kept in the database: typed msgspec Structs with to_doc / from_doc.
 
 Every record carries `rev`, the number of writes it has had: a write from a screen sends
 the fields it changes with the revision it saw, so a change made meanwhile is never
@@ -6,9 +6,10 @@ silently written over (see Store.update)."""
 
 from __future__ import annotations
 
-from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from datetime import datetime
 from typing import ClassVar, Self
+
+import msgspec
 
 from store.errors import InputError
 
@@ -47,15 +48,13 @@ def stage_after(stage: str, delta: int) -> str:
 KINDS: dict[str, type[Record]] = {}
 
 
-# Every kind shares Record's __init__, __eq__ and __repr__, which read the kind's fields:
-# a dataclass's own, compiled for each of the eleven kinds, took ~5 ms of every start.
-kind = dataclass(init=False, repr=False, eq=False)
+class Record(msgspec.Struct, gc=False):
+    """A document of one table; `id` is TinyDB's document id. Made with keywords:
+    `Contact(name="Ada Li", stage="met")`; a field not given is its default.
 
-
-@kind
-class Record:
-    """A document of one table; `id` is TinyDB's document id. Made with keywords only:
-    `Contact(name="Ada Li", stage="met")`; a field not given is its default."""
+    Each kind is a msgspec Struct: its fields and types are the schema a document is
+    read with (`from_doc`, one C call a record) and checked against (store.schema). No
+    record holds another, so none is in the cycle collector's way (`gc=False`)."""
 
     TABLE: ClassVar[str]
     id: int | None = None
@@ -65,31 +64,8 @@ class Record:
         super().__init_subclass__(**kwargs)
         KINDS[cls.TABLE] = cls  # each kind is checked against its own fields (store.schema)
 
-    def __init__(self, **values) -> None:
-        known, lists, defaults = _shape(type(self))
-        if unknown := values.keys() - known - {"id"}:
-            raise TypeError(f"{type(self).__name__} has no field {min(unknown)!r}")
-        fields = self.__dict__  # (id first, then in declared order: as from_doc fills it)
-        fields["id"] = values.pop("id", None)
-        fields.update(defaults)
-        fields.update(values)
-        for name in lists:
-            if fields[name] is defaults[name]:
-                fields[name] = []  # each record its own list
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self.__dict__ == other.__dict__  # type: ignore[union-attr]
-
-    __hash__ = None  # type: ignore[assignment]  (a record changes: never a dict key)
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
-        return f"{type(self).__name__}({fields})"
-
     def to_doc(self) -> dict:
-        doc = asdict(self)
+        doc = msgspec.to_builtins(self)  # (its own lists: never the record's)
         del doc["id"]
         return doc
 
@@ -99,37 +75,37 @@ class Record:
         del doc["rev"]
         return doc
 
+    def replace(self, **changes: object) -> Self:
+        """A copy with these fields changed (the others are shared with this one)."""
+        return msgspec.structs.replace(self, **changes)
+
     @classmethod
     def from_doc(cls, doc: dict, doc_id: int | str | None = None) -> Self:
-        # Runs for every record of a table (20,000 contacts at a time), so it fills the
-        # instance's __dict__ directly instead of going through the generated __init__.
-        # The fields go in in their declared order, id first, as __init__ puts them: the
-        # instances of a kind then share one table of keys (a contact's dict: 288 bytes,
-        # not 832; 20,000 contacts 10 MB, not 21).
-        known, lists, defaults = _shape(cls)
-        record = object.__new__(cls)
-        values = record.__dict__
-        values["id"] = int(doc_id) if doc_id is not None else getattr(doc, "doc_id", None)
-        values.update(defaults)
-        values.update(doc if known.issuperset(doc) else {k: doc[k] for k in known & doc.keys()})
-        for name in lists:  # never share a list with the storage's cached data
-            if isinstance(values[name], list):
-                values[name] = list(values[name])
+        """The record a stored document holds, with its own lists. A field of another type
+        (a file not checked yet: see store.schema) is taken as it is; an unknown one is
+        left out."""
+        try:
+            record = msgspec.convert(doc, cls)
+        except msgspec.ValidationError:
+            known, lists, _ = _shape(cls)
+            record = cls(**{name: list(value) if name in lists and type(value) is list
+                            else value for name, value in doc.items() if name in known})
+        record.id = int(doc_id) if doc_id is not None else getattr(doc, "doc_id", None)
         return record
 
 
-_SHAPES: dict[type, tuple[frozenset[str], tuple[str, ...], dict]] = {}
+_SHAPES: dict[type, tuple[frozenset[str], frozenset[str], dict]] = {}
 
 
-def _shape(cls: type) -> tuple[frozenset[str], tuple[str, ...], dict]:
+def _shape(cls: type) -> tuple[frozenset[str], frozenset[str], dict]:
     """The stored fields of a record class, those that hold lists, and their defaults."""
     if cls not in _SHAPES:
-        stored = [f for f in fields(cls) if f.name != "id"]
-        if any(f.default is MISSING and f.default_factory is MISSING for f in stored):
+        stored = [f for f in msgspec.structs.fields(cls) if f.name != "id"]
+        if any(f.required for f in stored):
             raise TypeError(f"{cls.__name__}: every stored field needs a default (older files)")
         _SHAPES[cls] = (
             frozenset(f.name for f in stored),
-            tuple(f.name for f in stored if f.default_factory is list),
+            frozenset(f.name for f in stored if f.default_factory is list),
             {f.name: [] if f.default_factory is list else f.default for f in stored},
         )
     return _SHAPES[cls]
@@ -160,7 +136,6 @@ def whole_doc(table: str, doc: dict) -> dict:
     return {**defaults(kind), **doc} if kind is not None else doc
 
 
-@kind
 class Contact(Record):
     """A person: someone to reach, met, thanked, or who referred others."""
 
@@ -176,8 +151,8 @@ class Contact(Record):
     how_we_know: str = ""
     referred_by: int | None = None
     stage: str = "target"
-    stage_history: list[dict] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    stage_history: list[dict] = msgspec.field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)
     notes: str = ""
     research: str = ""
     culture: str = ""
@@ -199,7 +174,7 @@ class Contact(Record):
 
     def moved(self, stage: str, at: str) -> Contact:
         """The contact as a move to `stage` at `at` leaves it (a copy; nothing written)."""
-        return replace(self, stage=stage, stage_history=[*self.stage_history,
+        return self.replace(stage=stage, stage_history=[*self.stage_history,
                                                          {"stage": stage, "at": at}])
 
 
@@ -231,7 +206,6 @@ def board_row(contact_id: int, doc: dict) -> dict:
             "stage": stage}
 
 
-@kind
 class Interaction(Record):
     """Something that happened with a contact: a message, a reply, a call, a meeting."""
 
@@ -249,7 +223,6 @@ REPLY_KIND = "reply received"  # the interaction a reply is logged as (stats, fo
 MEETING_STATES = ("scheduled", "preparing", "running", "ended", "discarded")
 
 
-@kind
 class Meeting(Record):
     """One informational interview: scheduled → preparing → running → ended, or discarded.
 
@@ -266,11 +239,11 @@ class Meeting(Record):
     planned_minutes: int = 30
     medium: str = "coffee"
     notes: str = ""
-    questions_asked: list[str] = field(default_factory=list)
-    referrals: list[int] = field(default_factory=list)
-    todos: list[int] = field(default_factory=list)
-    resources: list[str] = field(default_factory=list)
-    questions_planned: list[str] = field(default_factory=list)  # chosen while preparing
+    questions_asked: list[str] = msgspec.field(default_factory=list)
+    referrals: list[int] = msgspec.field(default_factory=list)
+    todos: list[int] = msgspec.field(default_factory=list)
+    resources: list[str] = msgspec.field(default_factory=list)
+    questions_planned: list[str] = msgspec.field(default_factory=list)  # chosen while preparing
 
     @property
     def status(self) -> str:
@@ -287,7 +260,6 @@ class Meeting(Record):
         return bool(self.started_at) and self.status != "discarded"
 
 
-@kind
 class FollowUp(Record):
     """Something to do for a contact by a date: a promise, a thank-you note."""
 
@@ -307,7 +279,6 @@ MOTIVATIONS = range(0, 4)  # M: 0 (none) to 3 (dream employer)
 POSTINGS = range(1, 4)  # P: 1 (no open roles in my field) to 3 (several)
 
 
-@kind
 class Employer(Record):
     """An organisation on the LAMP list (the 2-Hour Job Search): Advocacy (do I know
     someone there or share a school: yes/no), Motivation 0–3, Posting 1–3. Its contacts
@@ -326,7 +297,6 @@ class Employer(Record):
 # used (and re-exported) by its feature module (followups, drafts, merge, questions).
 
 
-@kind
 class AgendaMark(Record):
     """Done or snoozed, for an agenda item that has no follow-up record of its own."""
 
@@ -336,7 +306,6 @@ class AgendaMark(Record):
     snoozed_until: str | None = None
 
 
-@kind
 class Template(Record):
     """The text of one kind of note; `key` names it for good, `title` is for people."""
 
@@ -347,7 +316,6 @@ class Template(Record):
     text: str = ""
 
 
-@kind
 class KeptDraft(Record):
     """A draft the user left with "keep it": `w` on the card opens it again."""
 
@@ -358,7 +326,6 @@ class KeptDraft(Record):
     at: str = ""
 
 
-@kind
 class DistinctPair(Record):
     """Two contacts the user said are two people: no longer named as duplicates."""
 
@@ -367,10 +334,9 @@ class DistinctPair(Record):
     second: int = 0
 
 
-@kind
 class Question(Record):
     """A question to ask in a meeting, with the tags that choose it (store.questions)."""
 
     TABLE: ClassVar[str] = "questions"
     text: str = ""
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)

@@ -1,5 +1,5 @@
 """What a record of each table must hold: one check per record kind, derived from the
-record's dataclass (the fields and types `Record.from_doc` decodes with), applied on
+record's Struct (the fields and types `Record.from_doc` reads a document with), applied on
 open, on every import and on every write, and listed by `coffeechat doctor`.
 
 A field holds its declared type (`int | None`: a whole number or null; `list[str]`: a
@@ -14,9 +14,11 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+
+from msgspec.structs import fields
 
 from store.records import (
     EMPLOYER_STATUSES, KINDS, MOTIVATIONS, POSTINGS, STAGES, Employer, Record,
@@ -139,7 +141,7 @@ def rules_text() -> str:
     return repr((YEARS, MAX_NUMBER, STAGES, sorted(DATE_FIELDS), choices, kinds))
 
 
-# -- the checks, built once per record kind from its dataclass ---------------------------
+# -- the checks, built once per record kind from its Struct ---------------------------
 
 Check = Callable[[object], list[str]]
 

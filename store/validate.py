@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from store.dates import DateError, cadence_text
 from store.errors import CoffeeError
@@ -87,4 +86,4 @@ def apply_form(
     fields = {name: v[name] for name in FORM_FIELDS if name not in ("tags", "referred_by")}
     fields["keep_in_touch"] = keep_in_touch
     tags = [tag.strip() for tag in v["tags"].split(",") if tag.strip()]
-    return replace(contact, **fields, tags=tags, referred_by=referred_by), {}
+    return contact.replace(**fields, tags=tags, referred_by=referred_by), {}

@@ -33,7 +33,7 @@ HOSTILE = {
 # What each export carries (the rest belongs to coffeechat alone).
 VCARD_FIELDS = ("name", "company", "role", "email", "phone", "linkedin", "notes", "tags")
 CSV_FIELDS = tuple(
-    name for name in vars(Contact()) if name not in ("id", "rev", "referred_by", "updated_at")
+    name for name in Contact.__struct_fields__ if name not in ("id", "rev", "referred_by", "updated_at")
 )
 
 

@@ -349,7 +349,7 @@ def test_json_restore_refuses_to_drop_records_unless_told(tmp_path, clock):
     backup = tmp_path / "backup.json"
     backup.write_text(export(demo_store(tmp_path / "a.json", clock, 5), "json"))
     other = demo_store(tmp_path / "b.json", clock, 8)
-    other.save(Contact(**{**vars(other.contact(2)), "notes": "changed since"}))
+    other.save(other.contact(2).replace(notes="changed since"))
     before = (tmp_path / "b.json").read_bytes()
 
     with pytest.raises(InputError, match="would remove .* --replace"):

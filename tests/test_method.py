@@ -4,7 +4,6 @@ agenda, appearing and going away on a reply."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -173,8 +172,8 @@ def test_a_move_counted_before_it_is_written_has_the_items_and_class_it_will_hav
         clock.advance(days=3)  # met on Monday: a booster, the meeting standing for a reply
     priya = store.contact(priya.id)
     now, when = clock(), store.now()
-    moved = replace(priya, stage=stage,
-                    stage_history=[*priya.stage_history, {"stage": stage, "at": when}])
+    moved = priya.replace(stage=stage,
+                          stage_history=[*priya.stage_history, {"stage": stage, "at": when}])
     held = [moved if c.id == priya.id else c for c in store.contacts()]  # as a board shows it
     logged = logged_by_move(priya.id, before, stage, when)
 

@@ -37,7 +37,7 @@ class Matcher:
             self.add(contact)
 
     def add(self, contact: Contact) -> None:
-        doc = vars(contact)
+        doc = contact.to_doc()
         for key, index in zip(KEYS, self.index, strict=True):
             value = key(doc)
             if value and value != ("", ""):

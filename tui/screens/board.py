@@ -10,7 +10,6 @@ when first opened, so the board itself starts sooner.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -646,7 +645,7 @@ class BoardScreen(Screen):
         if contact is None or contact.archived == archived:
             return
         verb = "archive" if archived else "restore"
-        self.put(replace(contact, archived=archived))
+        self.put(contact.replace(archived=archived))
         self.app.write(self.app.store.set_archived, contact.id, archived, undo=verb,
                        on_error=lambda _: self.reread(contact.id))
         self.notify(f"{verb}d {printable(contact.name)} — u to undo", timeout=4, markup=False)

@@ -185,7 +185,7 @@ class EmployersScreen(Screen[None]):
         if row is None:
             return
         before = row.employer
-        after = replace(before, **{name: next_score(before, name)})
+        after = before.replace(**{name: next_score(before, name)})
         # Shown at once; the reload after the write re-sorts it with the file's truth.
         self.rows[str(before.id)] = replace(row, employer=after)
         self.query_one(OptionList).replace_option_prompt(str(before.id),
