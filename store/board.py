@@ -112,6 +112,12 @@ class BoardModel:
             self.stage_order[stage].append(contact_id)
         self._haystack = {}
 
+    def show_marks(self, overdue: set[int], classes: dict[int, str]) -> None:
+        """Show these `!` and reply classes until a pass says what is due now (kept from
+        the last one: store.marks), for the contacts loaded."""
+        self.overdue = overdue & self.contacts.keys()
+        self.reply_classes = {cid: name for cid, name in classes.items() if cid in self.contacts}
+
     # -- changes ---------------------------------------------------------------------
 
     def move(self, move: Move) -> set[str]:

@@ -6,6 +6,7 @@ trusted (changed by hand, by another tool, or older) is read whole as before."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from contextlib import asynccontextmanager
 
@@ -13,11 +14,11 @@ import pytest
 
 import store.layout
 import store.storage
-from store import checked
+from store import checked, marks
 from store.db import Store
 from store.followups import move_contact
-from store.records import Contact
-from store.board import BoardModel
+from store.records import REPLY_KIND, Contact, Interaction
+from store.board import BoardModel, DueNews
 from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
@@ -329,3 +330,53 @@ async def test_a_move_refused_on_disk_while_reading_shows_where_the_file_has_it(
         await the_board_equals_the_file(app, pilot, db_path)
         assert "met 1" in screen_text(app)
     assert on_disk(db_path)["1"]["stage"] == "met"
+
+
+# -- the marks the last pass found: in the first frame -------------------------------------
+
+async def bo_first_and_after(db_path, clock) -> tuple[str, str]:
+    """Bo's card as the board's first frame shows it, its reading of the rest of the file
+    (and so its pass over every record) held; and once that pass is shown."""
+    first = Store(db_path, board_first=True, clock=clock)
+    go_on, _ = held_reading(first)
+    app = make_app(first)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_text(pilot, "Bo Diaz")
+        shown = bo_card(screen_text(app))
+        go_on.set()
+        await wait_until(pilot, lambda: not app.screen.reading, "the rest read")
+        await app.workers.wait_for_complete()  # (the pass, and the marks kept)
+        await pilot.pause()
+        return shown, bo_card(screen_text(app))
+
+
+def bo_card(text: str) -> str:
+    return re.search(r"Bo Diaz[^▌▐\n]*", text).group().rstrip()
+
+
+async def test_the_first_frame_shows_the_marks_the_last_pass_found(db_path, clock):
+    """The `!` and reply letters the last pass over every record found are kept and shown
+    by the next start's first frame, before the rest of the file is read; the pass after
+    the reading repaints what changed since, here in another process."""
+    people(db_path, clock)  # Bo contacted now
+    clock.advance(days=10)  # and never answered: his nudge is overdue
+
+    first, after = await bo_first_and_after(db_path, clock)
+    assert not first.endswith("!") and after.endswith("10d !")  # nothing kept yet
+
+    first, after = await bo_first_and_after(db_path, clock)
+    assert first.endswith("10d !") and after == first
+
+    other = Store(db_path, clock=clock)
+    other.insert(Interaction(contact_id=2, kind=REPLY_KIND, channel="email", at=other.now()))
+    first, after = await bo_first_and_after(db_path, clock)
+    assert first.endswith("10d !")  # as kept: a hint until the pass
+    assert after.endswith("o 10d")  # he replied, late: an obligate, nothing overdue
+
+
+def test_marks_that_cannot_be_read_are_no_marks(db_path):
+    marks.keep(db_path, DueNews(1, set(), {}, {1: "booster"}, everyone=True))
+    assert marks.kept(db_path).class_of() == {1: "booster"}
+    for garbage in (b"", b"{", b'{"overdue_from": {"x": ["1"]}, "classes": {}}', b"\xff"):
+        marks._entry(db_path).write_bytes(garbage)
+        assert marks.kept(db_path) is None

@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 from store.board import BoardModel, DueNews, Move
 from store.changes import CONTACTS
 from store.errors import CoffeeError
+from store.marks import keep, kept
 from store.records import STAGES, Contact, Interaction, stage_after
 from store.storage import gc_paused
 from store.text import printable
@@ -209,6 +210,8 @@ class BoardScreen(Screen):
         self._auto_zoom_was = self.auto_zoom
         self.reading = self.app.store.reading
         self.load(self.app.store.board_contacts())
+        if (marks := kept(self.app.store.path)) is not None:
+            self.model.show_marks(marks.overdue(self.app.moment()), marks.class_of())
         self.activate(STAGES[0])
         # What the first frame does not show comes after it: the footer, the filter
         # input, and who is overdue (a pass over every table).
@@ -402,7 +405,9 @@ class BoardScreen(Screen):
     def reload(self, asked: int) -> None:
         """Read every contact again (on a thread) and show them."""
         contacts = self.app.store.contacts(include_archived=True)
-        hand_back(self, self.load, contacts, self.news_of_everyone(asked, contacts))
+        news = self.news_of_everyone(asked, contacts)
+        hand_back(self, self.load, contacts, news)
+        keep(self.app.store.path, news)
 
     @work(thread=True, group="read", description="read the rest")
     def _read_rest(self, asked: int) -> None:
@@ -413,7 +418,7 @@ class BoardScreen(Screen):
             store.read_rest()
             contacts = store.contacts(include_archived=True)
         hand_back(self, self._read, contacts)
-        hand_back(self, self.show_overdue, self.news_of_everyone(asked, contacts))
+        self._show_everyone(asked, contacts)
 
     def _read(self, contacts: list[Contact]) -> None:
         """The whole file is read: the board holds every contact whole; the keys that
@@ -450,7 +455,14 @@ class BoardScreen(Screen):
     # every contact (15 ms on the UI thread at 2,000, 256 ms at 20,000).
     @work(thread=True, exclusive=True, group="overdue", description="overdue pass")
     def _overdue_pass(self, asked: int, contacts: list[Contact]) -> None:
-        hand_back(self, self.show_overdue, self.news_of_everyone(asked, contacts))
+        self._show_everyone(asked, contacts)
+
+    def _show_everyone(self, asked: int, contacts: list[Contact]) -> None:
+        """(On a thread) show what is due with everyone, and keep it for the next start's
+        first frame (store.marks)."""
+        news = self.news_of_everyone(asked, contacts)
+        hand_back(self, self.show_overdue, news)
+        keep(self.app.store.path, news)
 
     @work(thread=True, group="overdue", description="overdue of a few")  # (as above)
     def _overdue_of(self, asked: int, only: set[int], contacts: list[Contact]) -> None:
