@@ -88,6 +88,7 @@ class BoardModel:
 
     def __init__(self) -> None:
         self.contacts: dict[int, Contact] = {}
+        self.archived_ids: set[int] = set()  # (the header counts them at every repaint)
         self.stage_order: dict[str, list[int]] = {stage: [] for stage in STAGES}
         self.overdue: set[int] = set()
         self.next_due: dict[int, DueItem] = {}  # each contact's soonest item (the detail bar)
@@ -104,6 +105,7 @@ class BoardModel:
         self.contacts = {c.id: c for c in contacts}
         for contact_id in self._unwritten.keys() & self.contacts.keys():
             self.contacts[contact_id] = self._as_shown(self.contacts[contact_id])
+        self.archived_ids = {c.id for c in self.contacts.values() if c.archived}
         self.stage_order = {stage: [] for stage in STAGES}
         # Tuples sort in C: newest in its stage first, the higher id first on a tie.
         for _, contact_id, stage in sorted(
@@ -148,6 +150,10 @@ class BoardModel:
         nothing the board shows of it changed: the write of a move already shown)."""
         old = self.contacts.get(contact.id)
         self.contacts[contact.id] = contact
+        if contact.archived:
+            self.archived_ids.add(contact.id)
+        else:
+            self.archived_ids.discard(contact.id)
         if old is not None and _shown(old) == _shown(contact):
             return set()
         self._haystack.pop(contact.id, None)
@@ -187,6 +193,7 @@ class BoardModel:
             return set()
         self.stage_order[old.stage].remove(contact_id)
         self._haystack.pop(contact_id, None)
+        self.archived_ids.discard(contact_id)
         self.overdue.discard(contact_id)
         self.next_due.pop(contact_id, None)
         self.reply_classes.pop(contact_id, None)
@@ -240,9 +247,11 @@ class BoardModel:
     # -- what is shown ---------------------------------------------------------------
 
     def visible_ids(self, stage: str) -> list[int]:
-        ids, contacts = self.stage_order[stage], self.contacts
-        if not self.show_archived:
-            ids = [cid for cid in ids if not contacts[cid].archived]
+        ids, archived = self.stage_order[stage], self.archived_ids
+        if self.show_archived or not archived:
+            ids = list(ids)  # (the column keeps its own: the model's changes as it goes)
+        else:
+            ids = [cid for cid in ids if cid not in archived]
         if self.filter_text:
             ids = [cid for cid in ids if self.filter_text in self.haystack(cid)]
         return ids
@@ -270,5 +279,5 @@ class BoardModel:
 
     def counts(self) -> tuple[int, int]:
         """(contacts not archived, archived)."""
-        total = sum(1 for c in self.contacts.values() if not c.archived)
-        return total, len(self.contacts) - total
+        archived = len(self.archived_ids)
+        return len(self.contacts) - archived, archived

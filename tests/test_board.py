@@ -134,12 +134,14 @@ async def test_archive_then_undo(store, db_path):
         await wait_for_text(pilot, "archived Jane Doe — u to undo")
         text = screen_text(app)
         assert "archived Jane Doe — u to undo" in text and "target 0" in text
+        assert "0 contacts · 1 archived" in text  # the header counts them apart
         assert on_disk(db_path)[str(jane)]["archived"] is True
         await pilot.press("v")
         assert "target 1" in screen_text(app)
         await pilot.press("v", "u")
         await settle(app, pilot)
         assert "target 1" in screen_text(app)
+        assert "1 contact" in screen_text(app) and "· 1 archived" not in screen_text(app)
     assert on_disk(db_path)[str(jane)]["archived"] is False
 
 
