@@ -216,6 +216,19 @@ class BoardModel:
         self.passes += 1
         return self.passes
 
+    def knows_due(self, contact_id: int) -> bool:
+        """A pass has told what is due with the contact (else `next_due` has no item for
+        it because none has looked yet)."""
+        return bool(self._told_everyone) or contact_id in self._told
+
+    def told(self) -> DueNews | None:
+        """What the cards show of what is due with everyone, as one pass's news; None
+        before the first pass over everyone is taken."""
+        if not self._told_everyone:
+            return None
+        return DueNews(self.passes, set(self.overdue), dict(self.next_due),
+                       dict(self.reply_classes), everyone=True)
+
     def take(self, news: DueNews) -> set[int]:
         """Take a pass's news of the contacts no later pass has told of (passes run on
         threads and may end in any order: an earlier one read the file as it was); the

@@ -23,6 +23,7 @@ from tests.disk import tables_on_disk
 from tests.screen import screen_text, wait_for_screen, wait_for_text, wait_until
 from tui.app import make_app
 from tui.modals.help import HelpScreen
+from tui.screens.board import BoardScreen
 
 
 def people(db_path, clock) -> Store:
@@ -380,3 +381,46 @@ def test_marks_that_cannot_be_read_are_no_marks(db_path):
     for garbage in (b"", b"{", b'{"overdue_from": {"x": ["1"]}, "classes": {}}', b"\xff"):
         marks._entry(db_path).write_bytes(garbage)
         assert marks.kept(db_path) is None
+
+
+async def test_the_marks_kept_at_quit_are_those_the_keys_left(db_path, clock):
+    """A key that changes a card's marks after the pass (here `>`: Bo met, his nudge no
+    longer due) is what the next start's first frame shows, not the pass's older news."""
+    people(db_path, clock)
+    clock.advance(days=10)
+    await bo_first_and_after(db_path, clock)  # the pass keeps Bo overdue
+    app = make_app(Store(db_path, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.screen.model.told() is not None, "the pass")
+        await pilot.press("2", ">")  # Bo, contacted, to met
+        await wait_until(pilot, lambda: "met 1" in screen_text(app), "Bo met")
+        app.flush_writes()
+        await app.workers.wait_for_complete()
+    first, _ = await bo_first_and_after(db_path, clock)
+    assert first.endswith("0d") and "!" not in first  # in met since now, nothing overdue
+
+
+async def test_a_card_focused_before_the_first_pass_shows_its_next_item_at_once(
+        db_path, clock, monkeypatch):
+    """The detail bar's next item for a card a key focuses is worked out then, from the
+    card's own records, not when the pass over everyone ends (held here)."""
+    people(db_path, clock)
+    clock.advance(days=10)
+    go_on = threading.Event()
+    pass_over_everyone = BoardScreen.news_of_everyone
+
+    def held(self, *args):
+        go_on.wait()  # (set by the test, whatever happens)
+        return pass_over_everyone(self, *args)
+
+    monkeypatch.setattr(BoardScreen, "news_of_everyone", held)
+    app = make_app(Store(db_path, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            await wait_for_text(pilot, "Bo Diaz")
+            assert "next:" not in screen_text(app)
+            await pilot.press("2")  # Bo: his 3B item is the soonest
+            await wait_for_text(pilot, "curmudgeon · next: 3B: try a second contact at Globex")
+        finally:
+            go_on.set()
+        await app.workers.wait_for_complete()

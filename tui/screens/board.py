@@ -235,6 +235,12 @@ class BoardScreen(Screen):
         await self.query_one("#footer-slot").mount(Footer(compact=True))
         self.refresh_bindings()  # the footer shows the keys once told they are known
 
+    def on_unmount(self) -> None:
+        """What the cards show of what is due, as the passes and the keys since left it,
+        kept for the next start's first frame (store.marks)."""
+        if (news := self.model.told()) is not None:
+            keep(self.app.store.path, news)
+
     def _mount_filter(self) -> None:
         if self.filter_input.parent is None:
             self.query_one("#board-bottom").mount(self.filter_input, before="#detail")
@@ -499,6 +505,22 @@ class BoardScreen(Screen):
             news.classes.update(reply_classes(store, now, contact_id, contacts, logged))
         return news
 
+    def due_now(self, contact_id: int, logged: Collection[Interaction] = ()) -> None:
+        """Work out what is due with one contact now, from its own records (and `logged`,
+        what a write on its way adds), and show it, in the key's own frame. Left to a
+        pass over everyone while the file is still being read (the card is a board row:
+        the pass after the reading shows it), while another thread uses the store or
+        another process has changed the file (a key never waits for the one nor decodes
+        the other). A pass that began before read the contact as it was: its news of it
+        is older than this, and not taken."""
+        news = None
+        with self.app.store.if_idle() as idle:
+            if idle and not self.reading:
+                news = self.overdue_news(self.model.ask(), {contact_id},
+                                         self.model.contacts.values(), logged)
+        if news is not None:
+            self.show_overdue(news)
+
     def show_overdue(self, news: DueNews) -> None:
         """Show what a pass found: the cards' `!` and reply letters, the detail bar."""
         changed = self.model.take(news)
@@ -516,18 +538,30 @@ class BoardScreen(Screen):
 
     def action_jump(self, index: int) -> None:
         self.activate(STAGES[index])
+        self.learn_focused()
 
     def action_cursor(self, delta: int) -> None:
         self.focused_column().move_cursor(delta)
         self.sync_footer()
+        self.learn_focused()
 
     def action_cursor_to(self, index: int) -> None:
         self.focused_column().cursor_to(index)
         self.sync_footer()
+        self.learn_focused()
 
     def action_page(self, direction: int) -> None:
         self.focused_column().page(direction)
         self.sync_footer()
+        self.learn_focused()
+
+    def learn_focused(self) -> None:
+        """The detail bar's next item for the card a key focused, worked out at once when
+        no pass has told it yet (before the first pass over everyone is shown), not when
+        that pass ends, in the middle of some later key's frames."""
+        contact = self.focused_contact()
+        if contact is not None and not self.model.knows_due(contact.id):
+            self.due_now(contact.id)
 
     def action_move(self, delta: int) -> None:
         contact = self.focused_contact()
@@ -542,23 +576,12 @@ class BoardScreen(Screen):
         self.repaint(self.model.move(move), select=contact.id)
         self.activate(stage)
         # What the move changes of the card's `!` and reply class and of the detail bar's
-        # next item, worked out now from the contact's own records and what the write
-        # will log: the frame that shows the move is its last, and the overdue pass after
-        # the write finds nothing to repaint. That pass shows it instead while the file
-        # is still being read (the card is a board row: the pass after the reading), while
-        # another thread uses the store or another process has changed the file (a key
-        # never waits for the one nor decodes the other). A pass that began before the
-        # move read the contact as it was: its news of it is older than this, and not taken.
-        news = None
-        with self.app.store.if_idle() as idle:
-            if idle and not self.reading:
-                from store.followups import logged_by_move
+        # next item, worked out now with what the write will log: the frame that shows
+        # the move is its last, and the overdue pass after the write finds nothing to
+        # repaint.
+        from store.followups import logged_by_move
 
-                logged = logged_by_move(contact.id, contact.stage, stage, move.at)
-                news = self.overdue_news(self.model.ask(), {contact.id},
-                                         self.model.contacts.values(), logged)
-        if news is not None:
-            self.show_overdue(news)
+        self.due_now(contact.id, logged_by_move(contact.id, contact.stage, stage, move.at))
 
         def refused(_: Exception) -> None:
             self.model.written(move)
