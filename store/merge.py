@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from store.changes import ConflictError
 from store.db import Store
 from store.errors import InputError
+from store.files import FILE_MODE, FOLDER_MODE
 from store.records import (
     STAGES, AgendaMark, Contact, DistinctPair, FollowUp, Interaction, KeptDraft, Meeting,
 )
-from store.storage import FILE_MODE, FOLDER_MODE, backup_folder
+from store.storage import backup_folder
 
 # The fields a merge shows, in the order the edit form shows them.
 MERGED_FIELDS = (

@@ -36,9 +36,7 @@ from tinydb.storages import Storage
 from store import checked
 from store.changes import Change, diff
 from store.errors import StoreError
-from store.files import (
-    FILE_MODE, FOLDER_MODE, open_regular, private_folder, read_chunks, write_private,
-)
+from store.files import open_regular, private_folder, read_chunks, write_private
 from store.layout import Lines, Spans, encode, line, spans_of, splice
 from store.records import Contact, board_row
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import itertools
 import json
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import icalendar
 import pytest
