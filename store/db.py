@@ -387,8 +387,17 @@ class Store:
 
     def records(self, cls: type[R]) -> list[R]:
         with self._thread_lock, gc_paused():
-            return [cls.from_doc(doc, key)
-                    for key, doc in paced(self._docs(cls.TABLE), self.give_way)]
+            return self._records(cls)
+
+    def _records(self, cls: type[R]) -> list[R]:
+        """Every record of a kind, in id order. A table not decoded yet (a large file a
+        command reads) is decoded straight into its records, never into documents."""
+        self._storage.read(tables=())  # (the file as it is now)
+        table = None if self._hidden.get(cls.TABLE) else self._storage.table_json(cls.TABLE)
+        if table is not None and (records := cls.all_from_json(table)) is not None:
+            return records
+        return [cls.from_doc(doc, key)
+                for key, doc in paced(self._docs(cls.TABLE), self.give_way)]
 
     def find(self, cls: type[R], **equal: object) -> list[R]:
         """The records whose fields (one or more) equal these values, in id order (only
@@ -626,11 +635,8 @@ class Store:
 
     def contacts(self, *, include_archived: bool = False) -> list[Contact]:
         with self._thread_lock, gc_paused():
-            return [
-                Contact.from_doc(doc, key)
-                for key, doc in paced(self._docs(Contact.TABLE), self.give_way)
-                if include_archived or not doc.get("archived")
-            ]
+            contacts = self._records(Contact)
+        return contacts if include_archived else [c for c in contacts if not c.archived]
 
     def contact(self, contact_id: int) -> Contact:
         return self.get(Contact, contact_id)

@@ -6,7 +6,9 @@ silently written over (see Store.update)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from typing import ClassVar, Self
 
 import msgspec
@@ -92,6 +94,25 @@ class Record(msgspec.Struct, gc=False):
                             else value for name, value in doc.items() if name in known})
         record.id = int(doc_id) if doc_id is not None else getattr(doc, "doc_id", None)
         return record
+
+
+    @classmethod
+    def all_from_json(cls, table: bytes) -> list[Self] | None:
+        """Every record of a table's JSON, in id order, decoded straight into this kind
+        (one C call for the table); None if one does not fit its types (then read from
+        documents, as from_doc does)."""
+        try:
+            records = _decoder(cls)(table)
+        except msgspec.ValidationError:
+            return None
+        for key, record in records.items():
+            record.id = key
+        return [records[key] for key in sorted(records)]
+
+
+@cache
+def _decoder(cls: type[Record]) -> Callable[[bytes], dict[int, Record]]:
+    return msgspec.json.Decoder(dict[int, cls]).decode
 
 
 _SHAPES: dict[type, tuple[frozenset[str], frozenset[str], dict]] = {}

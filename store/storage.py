@@ -399,7 +399,12 @@ class AtomicJSONStorage(Storage):
                 return True
         if len(raw) < LARGE_FILE:
             return False  # (orjson reads it whole sooner than msgspec is imported)
-        self._data = {name: _decode_part(table) for name, table in self._tables(raw).items()}
+        # Each table is decoded when first read: a command's records straight from its
+        # JSON (table_json), documents only for what asks for them.
+        tables = self._tables(raw)
+        meta = tables.pop(META_TABLE, None)
+        self._data = {} if meta is None else {META_TABLE: _decode_part(meta)}
+        self._raw_tables = {name: bytes(memoryview(table)) for name, table in tables.items()}
         return True
 
     def _landed(self, name: str, docs: dict) -> None:
@@ -431,6 +436,15 @@ class AtomicJSONStorage(Storage):
                                 for name, table in self._tables(raw).items()
                                 if name not in self._data}
         return self._raw_tables
+
+    def table_json(self, name: str) -> bytes | None:
+        """The JSON of the table `name` while it is still to be decoded (a large file read
+        table by table), else None. Read for its records alone, it is decoded straight
+        into them (Store.records); the documents are decoded only if asked for."""
+        if self._pending is not None or self._data is None or name in self._data or (
+                self._decoding is not None and self._decoding.name == name):
+            return None
+        return self._tables_left().get(name)
 
     def _decode_tables(self, names: Collection[str] | None) -> None:
         """Decode these tables now, whole (None: every one left)."""

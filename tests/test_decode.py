@@ -7,8 +7,11 @@ import orjson
 import pytest
 
 import store.storage
+import store.storage as store_storage
 from store.db import Store
+from store.demo import demo_records
 from store.errors import StoreError
+from store.records import KINDS, Contact, Interaction, stage_after
 from store.storage import decode
 
 
@@ -63,3 +66,31 @@ def test_a_long_number_is_found_wherever_it_is(piece):
                  b"x" * 1048570 + b"1234567890123456789"):
         assert _has_long_number(text, piece)
     assert not _has_long_number(b'{"phone": "123456789012345678", "n": 1}', piece)
+
+
+def every_record(path) -> dict:
+    store = Store(path)
+    return {table: store.records(kind) for table, kind in KINDS.items()}
+
+
+def test_a_large_file_reads_each_table_straight_into_the_same_records(tmp_path, monkeypatch,
+                                                                      clock):
+    """A command reading a large file decodes each table it reads straight into records
+    (never into documents first): the same records, in the same order, as a whole read;
+    and a write after it changes only what it writes."""
+    path = tmp_path / "coffeechat.json"
+    store = Store(path, clock=clock)
+    store.insert_many(demo_records(40, 7, clock()))
+    whole = every_record(path)
+    assert sum(map(len, whole.values())) > 80 and all(
+        r.id for records in whole.values() for r in records)
+    monkeypatch.setattr(store_storage, "LARGE_FILE", 0)
+    assert every_record(path) == whole
+    first = whole[Contact.TABLE][0]
+    Store(path, clock=clock).step(first.id, 1)
+    monkeypatch.undo()
+    after = every_record(path)
+    assert after[Contact.TABLE][0].stage == stage_after(first.stage, 1) != first.stage
+    assert {t: r for t, r in after.items() if t not in (Contact.TABLE, Interaction.TABLE)} == {
+        t: r for t, r in whole.items() if t not in (Contact.TABLE, Interaction.TABLE)}
+    assert after[Contact.TABLE][1:] == whole[Contact.TABLE][1:]
