@@ -145,6 +145,15 @@ def export_ics(store: Store, stage: str | None = None) -> str:
     """
     import icalendar  # imported here: the commands that never export ics start faster
 
+    class Text(icalendar.vText):
+        """A text as typed, escaped as RFC 5545 says: icalendar's own escaping takes a
+        typed `\\N` for an escaped line break, and the calendar showed one."""
+
+        def to_ical(self) -> bytes:
+            text = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+            return text.encode(self.encoding)
+
     people = {c.id: c for c in _chosen(store, stage)}
     stamp = store.clock().astimezone(UTC)
     calendar = icalendar.Calendar()
@@ -161,15 +170,15 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         event.add("dtstamp", stamp)
         event.add("dtstart", start.astimezone(UTC))
         event.add("dtend", (start + timedelta(minutes=meeting.planned_minutes)).astimezone(UTC))
-        event.add("summary", summary)
+        event.add("summary", Text(summary))
         if contact.headline:
-            event.add("description", contact.headline)
+            event.add("description", Text(contact.headline))
         if meeting.where:
-            event.add("location", meeting.where)
+            event.add("location", Text(meeting.where))
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("trigger", timedelta(minutes=-REMINDER_MINUTES))
-        alarm.add("description", summary)
+        alarm.add("description", Text(summary))
         event.add_component(alarm)
         calendar.add_component(event)
     for followup in store.records(FollowUp):
@@ -179,8 +188,8 @@ def export_ics(store: Store, stage: str | None = None) -> str:
         todo = icalendar.Todo()
         todo.add("uid", f"followup-{followup.id}@{UID_DOMAIN}")
         todo.add("dtstamp", stamp)
-        todo.add("summary", followup.text or followup.kind)
-        todo.add("description", f"for {contact.name}")
+        todo.add("summary", Text(followup.text or followup.kind))
+        todo.add("description", Text(f"for {contact.name}"))
         todo.add("status", "NEEDS-ACTION")
         if due := parse_iso(followup.due):
             todo.add("due", due.astimezone(UTC))
