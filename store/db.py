@@ -94,9 +94,13 @@ class Store:
         clock: Callable[[], datetime] = local_now,
         lock_timeout: float = LOCK_TIMEOUT,
         board_first: bool = False,
+        only_reads: bool = False,
     ) -> None:
         """`board_first`: decode only what the board shows first, when the file allows it
-        (see board_contacts); the rest is decoded as it is read, or by read_rest."""
+        (see board_contacts); the rest is decoded as it is read, or by read_rest.
+        `only_reads` (a printing command): each table of a large file is decoded when
+        first read, straight into its records (a write still works, decoding the rest
+        first: a table already read is then decoded twice)."""
         self.path = real_path(path)  # every path to one file: one lock, one file written
         self.clock = clock
         # What counts the time passed (days in a stage): the clock itself when one is given.
@@ -120,6 +124,7 @@ class Store:
         self._storage: AtomicJSONStorage = self._db.storage
         self._storage.on_reload = self._reloaded
         self._storage.board_first = board_first
+        self._storage.only_reads = only_reads
         lock = f"{self.path}.lock"
         self._check_lock(lock)
         self._file_lock = FileLock(lock, timeout=lock_timeout, mode=FILE_MODE)

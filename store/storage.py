@@ -283,6 +283,7 @@ class AtomicJSONStorage(Storage):
         # (None: it could not be compared, take it all as changed).
         self.on_reload: Callable[[list[Change] | None], None] | None = None
         self.board_first = False  # the next read may decode the board table alone
+        self.only_reads = False  # a large file's tables are decoded when first read
         self.board_rows: list | None = None  # that table (store.board_rows), until taken
         self.stored_board: dict | None = None  # the board table the last whole read found
         self._file_left: bytes | None = None  # the file, its tables not split yet
@@ -384,8 +385,9 @@ class AtomicJSONStorage(Storage):
         """Read a file coffeechat wrote, or checked whole, table by table: its digest is
         known (see store.checked), so its board table is the one its contacts give and
         a read that does not show the board never decodes it. `board_first`: decode the
-        board table alone, the others as they are asked for. False, having read nothing,
-        for any other file, and for a small one a command reads."""
+        board table alone, the others as they are asked for; `only_reads`: each table
+        when first read. False, having read nothing, for any other file, and for a small
+        one a command reads."""
         if not checked.known_to_fit(self.path, contents):
             return False
         if board_first and (board := _table_json(raw, BOARD_TABLE)) is not None:
@@ -399,9 +401,12 @@ class AtomicJSONStorage(Storage):
                 return True
         if len(raw) < LARGE_FILE:
             return False  # (orjson reads it whole sooner than msgspec is imported)
+        tables = self._tables(raw)
+        if not self.only_reads:
+            self._data = {name: _decode_part(table) for name, table in tables.items()}
+            return True
         # Each table is decoded when first read: a command's records straight from its
         # JSON (table_json), documents only for what asks for them.
-        tables = self._tables(raw)
         meta = tables.pop(META_TABLE, None)
         self._data = {} if meta is None else {META_TABLE: _decode_part(meta)}
         self._raw_tables = {name: bytes(memoryview(table)) for name, table in tables.items()}

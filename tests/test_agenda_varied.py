@@ -141,7 +141,8 @@ def test_3b7_dues_count_from_each_message(db_path, paris):
 
 def test_the_command_prints_what_the_agenda_holds(db_path, paris, monkeypatch, capsys):
     store = varied_store(db_path, 9, 200)
-    monkeypatch.setattr(cli_agenda, "open_store", lambda args: Store(args.db, clock=Clock(NOW)))
+    monkeypatch.setattr(cli_agenda, "open_store",
+                        lambda args, **_: Store(args.db, clock=Clock(NOW)))
     assert main(["agenda", "--days", "30", "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     sections = agenda(plainly(store, NOW), NOW, 30)

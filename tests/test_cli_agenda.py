@@ -24,7 +24,7 @@ DAY = timedelta(days=1)
 @pytest.fixture
 def cli_clock(monkeypatch, clock):
     """The CLI opens the store with the test's clock instead of the wall clock."""
-    monkeypatch.setattr(cli_agenda, "open_store", lambda args: Store(args.db, clock=clock))
+    monkeypatch.setattr(cli_agenda, "open_store", lambda args, **_: Store(args.db, clock=clock))
     return clock
 
 

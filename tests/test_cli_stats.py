@@ -18,7 +18,7 @@ from tui.cli.main import main
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch, clock):
     """The command's store sees the tests' fixed clock, not the wall clock."""
-    monkeypatch.setattr(cli_stats, "open_store", lambda args: Store(args.db, clock=clock))
+    monkeypatch.setattr(cli_stats, "open_store", lambda args, **_: Store(args.db, clock=clock))
 
 
 def fill(store: Store) -> None:

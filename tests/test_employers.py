@@ -162,7 +162,7 @@ def test_reply_classes_are_read_from_the_records_and_counted_in_stats(db_path, c
     assert reply_classes(store, clock(), only=people["Bob"]) == {people["Bob"]: "obligate"}
     assert class_counts(classes) == {"booster": 1, "obligate": 1, "curmudgeon": 2}
     assert compute_stats(store).reply_classes == {"booster": 1, "obligate": 1, "curmudgeon": 2}
-    monkeypatch.setattr(cli_stats, "open_store", lambda args: Store(args.db, clock=clock))
+    monkeypatch.setattr(cli_stats, "open_store", lambda args, **_: Store(args.db, clock=clock))
     assert main(["stats", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "reply rate: 50% (above the normal 20%–40%)" in out

@@ -139,7 +139,7 @@ async def test_the_whole_loop_on_a_fresh_file(db_path, clock, clock_zone, monkey
     kinds = [i.kind for i in on_disk(db_path).records(Interaction)]
     assert kinds == ["message sent", "reply received", "thank-you sent"]
 
-    monkeypatch.setattr(cli_stats, "open_store", lambda args: Store(args.db, clock=clock))
+    monkeypatch.setattr(cli_stats, "open_store", lambda args, **_: Store(args.db, clock=clock))
     capsys.readouterr()
     assert main(["stats", "--json", "--db", str(db_path)]) == 0
     stats = json.loads(capsys.readouterr().out)

@@ -22,7 +22,7 @@ from tui.cli.main import main
 def fixed_clock(monkeypatch, clock):
     """The commands' store sees the tests' fixed clock, not the wall clock."""
     for module in (cli_loop, cli_agenda):
-        monkeypatch.setattr(module, "open_store", lambda args: Store(args.db, clock=clock))
+        monkeypatch.setattr(module, "open_store", lambda args, **_: Store(args.db, clock=clock))
 
 
 @pytest.fixture

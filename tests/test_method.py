@@ -102,7 +102,7 @@ def test_holidays_setting_moves_the_items_and_agenda_json_has_the_rule(db_path, 
     config.set(store, config.HOLIDAYS, "2026-12-24, 2026-12-25")
     ana = store.add_contact(Contact(name="Ana Lee", company="Acme"))
     move_contact(store, ana.id, "contacted")
-    monkeypatch.setattr(cli_agenda, "open_store", lambda args: Store(args.db, clock=clock))
+    monkeypatch.setattr(cli_agenda, "open_store", lambda args, **_: Store(args.db, clock=clock))
     assert main(["agenda", "--json", "--days", "30", "--db", str(db_path)]) == 0
     items = {i["rule"]: i for i in json.loads(capsys.readouterr().out)}
     assert items["3b"]["due"] == "2026-12-28T00:00:00+01:00"

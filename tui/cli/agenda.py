@@ -43,7 +43,7 @@ def use_colour() -> bool:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, only_reads=True)
     now = store.clock()
     # Tens of thousands of records, items and lines, none in a cycle: the collector would
     # walk them again and again for nothing.

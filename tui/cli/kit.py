@@ -75,14 +75,15 @@ def db_path(args: argparse.Namespace) -> Path:
 atexit.register(gc.freeze)
 
 
-def open_store(args: argparse.Namespace) -> Store:
-    """The database, with one line on stderr the first time others can read it."""
+def open_store(args: argparse.Namespace, only_reads: bool = False) -> Store:
+    """The database, with one line on stderr the first time others can read it.
+    `only_reads`: a command that prints and never writes (see Store)."""
     # What the file holds lives until the command ends: out of the cycle collector's way,
     # which would otherwise walk it again and again while the command builds its records
     # (a third of `agenda`'s time at 20,000 contacts), and once more as the file's read
     # ends and turns it back on (~70 ms at 20,000).
     with gc_paused(freeze=True):
-        store = Store(db_path(args))
+        store = Store(db_path(args), only_reads=only_reads)
     warning = permission_warning(store)
     if warning:
         print(printable(warning), file=sys.stderr)

@@ -205,7 +205,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, only_reads=True)
     stage = check_stage(args.stage) if args.stage else None
     contacts = [
         c for c in store.contacts(include_archived=args.all) if stage is None or c.stage == stage
@@ -231,7 +231,7 @@ SHOWN_FIELDS = (
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    store = open_store(args)
+    store = open_store(args, only_reads=True)
     contact = store.resolve(args.ref)
     if args.json:
         print_json(contact_json(contact))

@@ -67,7 +67,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    text = export(open_store(args), args.format, stage=args.stage, activity=args.activity)
+    text = export(open_store(args, only_reads=True), args.format, stage=args.stage,
+                  activity=args.activity)
     if args.output:
         write_file(args.output, text)
         print(printable(f"exported {args.format} to {args.output}"))
