@@ -334,6 +334,12 @@ class Store:
             yield free and not self._storage.changed_on_disk() and not self.reading
 
     @property
+    def contents(self) -> str | None:
+        """The digest of the file as this store last read or wrote it: another one, and
+        the file has changed since."""
+        return self._storage.contents
+
+    @property
     def reading(self) -> bool:
         """Opened board first, the rest of the file is still to be decoded."""
         return self._storage.decoding

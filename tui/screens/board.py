@@ -410,10 +410,20 @@ class BoardScreen(Screen):
     @work(thread=True, exclusive=True, group="reload")
     def reload(self, asked: int) -> None:
         """Read every contact again (on a thread) and show them."""
+        seen = self.app.store.contents
         contacts = self.app.store.contacts(include_archived=True)
         news = self.news_of_everyone(asked, contacts)
-        hand_back(self, self.load, contacts, news)
+        hand_back(self, self._reloaded, contacts, news, seen)
         keep(self.app.store.path, news)
+
+    def _reloaded(self, contacts: list[Contact], news: DueNews, seen: str | None) -> None:
+        """Show a reload's contacts, unless the file has changed since it began: a move
+        shown meanwhile and written since (no longer held as unwritten) would step back
+        to where that read found it. Read again instead."""
+        if self.app.store.contents != seen:
+            self.reload(self.model.ask())
+        else:
+            self.load(contacts, news)
 
     @work(thread=True, group="read", description="read the rest")
     def _read_rest(self, asked: int) -> None:
