@@ -10,13 +10,10 @@ rules change. Losing the cache costs one check.
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import cache
 from pathlib import Path
 
-from store.errors import StoreError
-from store.files import private_folder, write_private
-from store.paths import cache_dir
+from store.paths import cache_entry, keep_in_cache
 
 
 def digest(contents: bytes = b"") -> hashlib._Hash:
@@ -38,10 +35,6 @@ def rules() -> str:
     return hashlib.sha256(f"{SAYS}\n{rules_text()}".encode()).hexdigest()
 
 
-def _entry(path: Path) -> Path:
-    return cache_dir() / "checked" / hashlib.sha256(os.fsencode(path)).hexdigest()
-
-
 WROTE = "wrote\n"  # what a kept answer adds for a file coffeechat wrote (store.layout)
 
 
@@ -49,7 +42,7 @@ def _answer(path: Path, contents: str) -> str | None:
     """What is kept of the file at `path` with contents of digest `contents` ("" or
     WROTE), checked by the rules of this coffeechat; None if nothing is."""
     try:
-        text = _entry(path).read_text()
+        text = cache_entry("checked", path).read_text()
     except (OSError, UnicodeDecodeError):
         return None
     head = f"{rules()}\n{contents}\n"
@@ -71,10 +64,5 @@ def fits(path: Path, contents: str, wrote: bool = False) -> None:
     """Keep that the file at `path` with contents of digest `contents` fits every kind
     (and that coffeechat `wrote` it). A cache: a folder that cannot be written only
     costs the next open a check."""
-    entry = _entry(path)
-    try:
-        private_folder(entry.parent)
-        write_private(entry, [f"{rules()}\n{contents}\n{WROTE if wrote else ''}".encode()],
-                      durable=False)
-    except (OSError, StoreError):
-        pass
+    keep_in_cache(cache_entry("checked", path),
+                  f"{rules()}\n{contents}\n{WROTE if wrote else ''}".encode())

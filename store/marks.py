@@ -10,17 +10,13 @@ reading a bad one, costs that repaint.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import msgspec
 
-from store.errors import StoreError
-from store.files import private_folder, write_private
-from store.paths import cache_dir
+from store.paths import cache_entry, keep_in_cache
 
 if TYPE_CHECKING:
     from store.board import DueNews
@@ -53,17 +49,13 @@ def overdue_from(due: datetime) -> datetime:
     return datetime(day.year, day.month, day.day).astimezone()
 
 
-def _entry(path: Path) -> Path:
-    return cache_dir() / "marks" / hashlib.sha256(os.fsencode(path)).hexdigest()
-
-
 _DECODE = msgspec.json.Decoder(Marks).decode
 
 
 def kept(path: Path) -> Marks | None:
     """The marks kept for the database at `path`, if any can be read."""
     try:
-        return _DECODE(_entry(path).read_bytes())
+        return _DECODE(cache_entry("marks", path).read_bytes())
     except (OSError, msgspec.DecodeError):
         return None
 
@@ -84,9 +76,4 @@ def keep(path: Path, news: DueNews) -> None:
     for cid, name in news.classes.items():
         if name is not None:
             by_class.setdefault(name, []).append(cid)
-    entry = _entry(path)
-    try:
-        private_folder(entry.parent)
-        write_private(entry, [msgspec.json.encode(Marks(overdue, by_class))], durable=False)
-    except (OSError, StoreError):
-        pass
+    keep_in_cache(cache_entry("marks", path), msgspec.json.encode(Marks(overdue, by_class)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import traceback
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir, user_data_dir, user_state_dir
 
-from store.files import private_folder
+from store.errors import StoreError
+from store.files import private_folder, write_private
 
 ENV_VAR = "COFFEECHAT_DB"
 
@@ -33,6 +35,21 @@ def demo_db_path() -> Path:
 
 def cache_dir() -> Path:
     return Path(user_cache_dir("coffeechat", appauthor=False))
+
+
+def cache_entry(folder: str, path: Path) -> Path:
+    """The file the cache's `folder` keeps for the database at `path` (one a database)."""
+    return cache_dir() / folder / hashlib.sha256(os.fsencode(path)).hexdigest()
+
+
+def keep_in_cache(entry: Path, data: bytes) -> None:
+    """Write a cache file (0600, its folders 0700). A folder that cannot be written costs
+    only what the cache would have saved."""
+    try:
+        private_folder(entry.parent)
+        write_private(entry, [data], durable=False)
+    except (OSError, StoreError):
+        pass
 
 
 def crash_dir() -> Path:

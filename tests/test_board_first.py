@@ -16,6 +16,7 @@ import store.layout
 import store.storage
 from store import checked, marks
 from store.db import Store
+from store.paths import cache_entry
 from store.followups import move_contact
 from store.records import REPLY_KIND, Contact, Interaction
 from store.board import BoardModel, DueNews
@@ -379,7 +380,7 @@ def test_marks_that_cannot_be_read_are_no_marks(db_path):
     marks.keep(db_path, DueNews(1, set(), {}, {1: "booster"}, everyone=True))
     assert marks.kept(db_path).class_of() == {1: "booster"}
     for garbage in (b"", b"{", b'{"overdue_from": {"x": ["1"]}, "classes": {}}', b"\xff"):
-        marks._entry(db_path).write_bytes(garbage)
+        cache_entry("marks", db_path).write_bytes(garbage)
         assert marks.kept(db_path) is None
 
 

@@ -13,6 +13,7 @@ import pytest
 import store.db
 from store import checked
 from store.db import Store
+from store.paths import cache_dir
 from store.records import Contact
 
 
@@ -70,7 +71,7 @@ def test_a_bad_hand_edit_is_found_on_every_open(db_path, unchecked):
 @pytest.mark.parametrize("entry", ["", "garbage\n", "\udcff"])
 def test_a_kept_answer_that_cannot_be_read_means_a_check(db_path, unchecked, entry):
     written(db_path)
-    (kept,) = (checked.cache_dir() / "checked").iterdir()
+    (kept,) = (cache_dir() / "checked").iterdir()
     kept.write_bytes(entry.encode("utf-8", "surrogateescape"))
     assert Store(db_path).contacts()[0].name == "Ann Lee"
     assert len(unchecked) == 1
@@ -85,7 +86,7 @@ def test_new_rules_check_every_file_again(db_path, unchecked, monkeypatch):
 
 def test_the_kept_answer_is_private_and_whole(db_path):
     written(db_path)
-    folder = checked.cache_dir() / "checked"
+    folder = cache_dir() / "checked"
     (kept,) = folder.iterdir()  # (no temporary file left beside it)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
